@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# TQUIC gateway.
+#
+#   make            build kernel/tquic.ko and the programs under gatewayd/
+#   make deps       install the Debian packages everything here needs
+#   make check      deps, build, unit tests, kernel lint, VM suite; ends with
+#                   one line "N passed, N failed"
+#   make demo       deps, build, boot the VM lab and show it
+#   make install    DESTDIR= and PREFIX= as packagers expect
+#
+# KDIR= selects the kernel headers (default: newest /lib/modules/*/build).
+# W=1 and C=1/C=2 are handed to Kbuild (command-line variables reach sub-makes).
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+DESTDIR ?=
+
+
+# Debian 12 packages, by what needs them.
+DEPS_BUILD := make gcc libc6-dev pkg-config linux-headers-amd64 libsystemd-dev
+DEPS_CHECK := sparse libcmocka-dev linux-image-amd64 qemu-system-x86 \
+	      busybox-static cpio kmod bats bats-assert bats-support iproute2 \
+	      iperf3 iputils-ping procps bc
+DEPS := $(DEPS_BUILD) $(DEPS_CHECK)
+
+all: kernel gatewayd
+
+kernel:
+	$(MAKE) -C kernel
+
+gatewayd:
+	$(MAKE) -C gatewayd
+
+# Installs only what is missing, so it is a no-op on a ready machine.
+deps:
+	@missing=$$(for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | \
+			grep -q 'install ok installed' || echo "$$p"; done); \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
+	echo "deps: installing" $$missing; \
+	sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+		--no-install-recommends $$missing
+
+check: deps
+	$(MAKE) all
+	tests/check.sh
+
+# Unit tests only: no VM, no root.
+check-unit: gatewayd
+	$(MAKE) -C tests/unit run
+
+demo: deps
+	$(MAKE) all
+	tests/vm/run.sh -j tests/vm/demo.sh
+
+install: all
+	$(MAKE) -C kernel install
+	install -D -m 0755 gatewayd/tquic-gatewayd $(DESTDIR)$(SBINDIR)/tquic-gatewayd
+
+uninstall:
+	$(MAKE) -C kernel uninstall
+	rm -f $(DESTDIR)$(SBINDIR)/tquic-gatewayd
+
+clean:
+	$(MAKE) -C kernel clean
+	$(MAKE) -C gatewayd clean
+	$(MAKE) -C tests/unit clean
+	rm -rf tests/vm/build tests/vm/results
+
+.PHONY: all kernel gatewayd deps check check-unit demo install uninstall clean

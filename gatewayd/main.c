@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tquic-gatewayd: the userspace half of the TQUIC gateway.
+ *
+ * An sd-event loop that tells systemd when it is ready (Type=notify),
+ * keeps the watchdog fed when WatchdogSec= is set, and stops cleanly on
+ * SIGTERM or SIGINT.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+
+#include "module.h"
+#include "util.h"
+#include "version.h"
+
+static void help(void)
+{
+	printf("Usage: tquic-gatewayd [OPTIONS]\n\n"
+	       "Userspace half of the TQUIC gateway.\n\n"
+	       "  -h --help       Show this help\n"
+	       "     --version    Show the version\n");
+}
+
+static int parse_argv(int argc, char *argv[])
+{
+	enum { ARG_VERSION = 0x100 };
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, ARG_VERSION },
+		{}
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
+		switch (c) {
+		case 'h':
+			help();
+			return 0;
+		case ARG_VERSION:
+			printf("tquic-gatewayd %s\n", TQUIC_VERSION);
+			return 0;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tquic-gatewayd: unexpected argument '%s'\n",
+			argv[optind]);
+		return -EINVAL;
+	}
+	return 1;
+}
+
+int main(int argc, char *argv[])
+{
+	_cleanup_(sd_event_unrefp) sd_event *event = NULL;
+	sigset_t mask;
+	int r;
+
+	r = parse_argv(argc, argv);
+	if (r <= 0)
+		return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+
+	r = tquic_module_check("/sys");
+	if (r == -ENOENT) {
+		fprintf(stderr, "tquic-gatewayd: the tquic kernel module is not loaded (modprobe tquic)\n");
+		return EXIT_FAILURE;
+	}
+	if (r < 0) {
+		fprintf(stderr, "tquic-gatewayd: cannot check for the tquic kernel module: %s\n",
+			strerror(-r));
+		return EXIT_FAILURE;
+	}
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
+		r = -errno;
+		goto out;
+	}
+
+	r = sd_event_default(&event);
+	if (r < 0)
+		goto out;
+	/* NULL handler: the signal exits the loop */
+	r = sd_event_add_signal(event, NULL, SIGTERM, NULL, NULL);
+	if (r < 0)
+		goto out;
+	r = sd_event_add_signal(event, NULL, SIGINT, NULL, NULL);
+	if (r < 0)
+		goto out;
+	r = sd_event_set_watchdog(event, true);
+	if (r < 0)
+		goto out;
+
+	(void)sd_notify(0, "READY=1\nSTATUS=Running");
+	fprintf(stderr, "tquic-gatewayd %s: running\n", TQUIC_VERSION);
+
+	r = sd_event_loop(event);
+	(void)sd_notify(0, "STOPPING=1");
+	if (r >= 0)
+		fprintf(stderr, "tquic-gatewayd: stopped\n");
+out:
+	if (r < 0)
+		fprintf(stderr, "tquic-gatewayd: %s\n", strerror(-r));
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

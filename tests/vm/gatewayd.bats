@@ -1,0 +1,51 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# tquic-gatewayd starts only with the module there, and stops on a signal.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+load lib/tquic
+
+GATEWAYD="$TQUIC_TOP/gatewayd/tquic-gatewayd"
+
+teardown() {
+	pkill -f "$GATEWAYD" 2>/dev/null || true
+	tquic_unload_if_loaded
+}
+
+@test "gatewayd refuses to start without the module and says why" {
+	run "$GATEWAYD"
+	assert_failure 1
+	assert_output --partial "tquic kernel module is not loaded"
+}
+
+@test "gatewayd runs with the module and stops cleanly on SIGTERM and SIGINT" {
+	local sig log pid i
+	tquic_load
+	for sig in TERM INT; do
+		log=$(mktemp)
+		"$GATEWAYD" 2> "$log" &
+		pid=$!
+		for i in $(seq 1 50); do
+			grep -q running "$log" && break
+			sleep 0.1
+		done
+		run grep -q running "$log"
+		assert_success
+		kill -s "$sig" "$pid"
+		run wait "$pid"
+		assert_success
+		run cat "$log"
+		assert_output --partial "stopped"
+		rm -f "$log"
+	done
+}
+
+@test "gatewayd rejects unknown arguments with a non-zero status" {
+	run "$GATEWAYD" --no-such-option
+	assert_failure
+	run "$GATEWAYD" extra
+	assert_failure
+	assert_output --partial "unexpected argument"
+}

@@ -1,0 +1,47 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the VM bench's initramfs: mount the host's root read-only over
+# virtio 9p, give it writable tmpfs where programs write, mount the results
+# share, run the job the host left there, then power off.
+
+/bin/busybox --install -s /bin
+export PATH=/bin
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+
+echo "tquic-vm: init started"
+
+for m in $(cat /modules.order); do
+	insmod "/lib/modules/$m" || echo "tquic-vm: insmod $m failed"
+done
+
+R=/newroot
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose \
+	hostroot "$R" || { echo "tquic-vm: cannot mount host root"; poweroff -f; }
+
+mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"
+mount -t tmpfs -o mode=0755 tmpfs "$R/run"
+mount -t proc proc "$R/proc"
+mount -t sysfs sysfs "$R/sys"
+mount -t devtmpfs devtmpfs "$R/dev"
+mkdir -p "$R/dev/pts" "$R/dev/shm"
+ln -sf /proc/self/fd "$R/dev/fd"
+ln -sf /proc/self/fd/0 "$R/dev/stdin"
+ln -sf /proc/self/fd/1 "$R/dev/stdout"
+ln -sf /proc/self/fd/2 "$R/dev/stderr"
+mount -t devpts devpts "$R/dev/pts"
+mount -t tmpfs tmpfs "$R/dev/shm"
+mount -t debugfs debugfs "$R/sys/kernel/debug" 2>/dev/null
+mount -t tmpfs tmpfs "$R/var/tmp" 2>/dev/null
+mkdir -p "$R/tmp/tquic-vm"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 \
+	results "$R/tmp/tquic-vm" || { echo "tquic-vm: cannot mount results"; poweroff -f; }
+
+echo "tquic-vm: running job"
+chroot "$R" /bin/sh /tmp/tquic-vm/job.sh
+echo "tquic-vm: job exited $?"
+sync
+poweroff -f

@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for tests that load tquic.ko: the module under test is the one the
+# host just built ($TQUIC_MODULE).
+
+tquic_load() {
+	insmod "$TQUIC_MODULE" "$@"
+}
+
+tquic_unload() {
+	rmmod tquic
+}
+
+tquic_loaded() {
+	[ -e /sys/module/tquic ]
+}
+
+# tquic_unload_if_loaded: for teardown: leave no module behind whatever the
+# test did.
+tquic_unload_if_loaded() {
+	if tquic_loaded; then
+		rmmod tquic
+	fi
+}
+
+# kmem_kib: unreclaimable slab + vmalloc + percpu memory in KiB: the kinds
+# of memory a module's load, init and exit allocate and free.
+kmem_kib() {
+	awk '/^(SUnreclaim|VmallocUsed|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
+}
