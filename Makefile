@@ -14,6 +14,10 @@
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+# systemd reads units and modules-load.d from /usr/local/lib as well as /usr/lib
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MODLOADDIR ?= $(PREFIX)/lib/modules-load.d
 DESTDIR ?=
 
 
@@ -21,10 +25,10 @@ DESTDIR ?=
 DEPS_BUILD := make gcc libc6-dev pkg-config linux-headers-amd64 libsystemd-dev
 DEPS_CHECK := sparse libcmocka-dev linux-image-amd64 qemu-system-x86 \
 	      busybox-static cpio kmod bats bats-assert bats-support iproute2 \
-	      iperf3 iputils-ping procps bc
+	      iperf3 iputils-ping procps bc systemd groff-base
 DEPS := $(DEPS_BUILD) $(DEPS_CHECK)
 
-all: kernel gatewayd
+all: kernel gatewayd systemd/tquic-gateway.service
 
 kernel:
 	$(MAKE) -C kernel
@@ -33,6 +37,9 @@ gatewayd:
 	$(MAKE) -C gatewayd
 
 # Installs only what is missing, so it is a no-op on a ready machine.
+systemd/tquic-gateway.service: systemd/tquic-gateway.service.in
+	sed 's|@SBINDIR@|$(SBINDIR)|g' $< > $@
+
 deps:
 	@missing=$$(for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | \
@@ -56,18 +63,31 @@ demo: deps
 	$(MAKE) all
 	tests/vm/run.sh -j tests/vm/demo.sh
 
-install: all
+# The unit names SBINDIR, so it is made afresh for each install.
+install: kernel gatewayd
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/tquic-gateway.service.in > systemd/tquic-gateway.service
 	$(MAKE) -C kernel install
 	install -D -m 0755 gatewayd/tquic-gatewayd $(DESTDIR)$(SBINDIR)/tquic-gatewayd
+	install -D -m 0644 systemd/tquic-gateway.service $(DESTDIR)$(UNITDIR)/tquic-gateway.service
+	install -D -m 0644 systemd/modules-load.conf $(DESTDIR)$(MODLOADDIR)/tquic.conf
+	install -D -m 0644 man/tquic-gateway.8 $(DESTDIR)$(MANDIR)/man8/tquic-gateway.8
+	ln -sf tquic-gateway.8 $(DESTDIR)$(MANDIR)/man8/tquic-gatewayd.8
+	@if [ -z "$(DESTDIR)" ]; then depmod -a "$$($(MAKE) -s -C kernel kver)"; fi
 
 uninstall:
 	$(MAKE) -C kernel uninstall
-	rm -f $(DESTDIR)$(SBINDIR)/tquic-gatewayd
+	rm -f $(DESTDIR)$(SBINDIR)/tquic-gatewayd \
+	      $(DESTDIR)$(UNITDIR)/tquic-gateway.service \
+	      $(DESTDIR)$(MODLOADDIR)/tquic.conf \
+	      $(DESTDIR)$(MANDIR)/man8/tquic-gateway.8 \
+	      $(DESTDIR)$(MANDIR)/man8/tquic-gatewayd.8
+	@if [ -z "$(DESTDIR)" ]; then depmod -a "$$($(MAKE) -s -C kernel kver)"; fi
 
 clean:
 	$(MAKE) -C kernel clean
 	$(MAKE) -C gatewayd clean
 	$(MAKE) -C tests/unit clean
 	rm -rf tests/vm/build tests/vm/results
+	rm -f systemd/tquic-gateway.service
 
 .PHONY: all kernel gatewayd deps check check-unit demo install uninstall clean

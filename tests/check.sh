@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check, after deps and the build: unit tests (userspace, sanitizers),
-# the kernel lint (W=1 + sparse), the VM suite. Prints every result and ends
+# host checks (install, unit file, man page), the kernel lint (W=1 +
+# sparse), the VM suite. Prints every result and ends
 # with one line: "N passed, N failed". Exits non-zero when anything failed.
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +23,12 @@ echo "== unit tests"
 log=$(mktemp)
 make -s -C tests/unit run 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "not ok - unit tests did not build"; echo "not ok - build" >> "$log"; }
+count_tap "$log"
+rm -f "$log"
+
+echo "== host: install, unit file, man page, build errors"
+log=$(mktemp)
+bats --tap tests/host 2>&1 | tee "$log"
 count_tap "$log"
 rm -f "$log"
 

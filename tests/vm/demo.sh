@@ -4,7 +4,7 @@
 # make demo, inside the VM: load tquic.ko, build the lab with three WAN
 # links (20/8/4 Mbit/s, 5/15/30 ms one way), show it, and measure each link.
 
-HERE=$(cd "$(dirname "$0")" && pwd)
+HERE=$TQUIC_TOP/tests/vm
 . "$HERE/lib/topology.bash"
 . "$HERE/lib/measure.bash"
 . "$HERE/lib/tquic.bash"

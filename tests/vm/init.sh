@@ -36,6 +36,14 @@ mount -t devpts devpts "$R/dev/pts"
 mount -t tmpfs tmpfs "$R/dev/shm"
 mount -t debugfs debugfs "$R/sys/kernel/debug" 2>/dev/null
 mount -t tmpfs tmpfs "$R/var/tmp" 2>/dev/null
+# The checkout under test, at the same path as on the host, even where the
+# guest has its own tmpfs (a clone under /tmp).
+TOP=$(sed -n 's/.*tqvm_top=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [ -n "$TOP" ]; then
+	mkdir -p "$R$TOP" 2>/dev/null
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose \
+		top "$R$TOP" || echo "tquic-vm: cannot mount $TOP"
+fi
 mkdir -p "$R/tmp/tquic-vm"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 \
 	results "$R/tmp/tquic-vm" || { echo "tquic-vm: cannot mount results"; poweroff -f; }

@@ -92,8 +92,9 @@ qemu_run() { # ACCEL TIMEOUT CONSOLE
 		-smp "$SMP" -m "$MEM" -no-user-config -nodefaults \
 		-display none -no-reboot -serial "file:$3" \
 		-kernel "$KERNEL" -initrd "$INITRD" \
-		-append "console=ttyS0 quiet panic=-1 ${VM_APPEND:-}" \
+		-append "console=ttyS0 quiet panic=-1 tqvm_top=$TOP ${VM_APPEND:-}" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$TOP,mount_tag=top,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$RES,mount_tag=results,security_model=none"
 }
 
@@ -118,9 +119,9 @@ pick_accel() {
 		return
 	fi
 	probe=$(mktemp)
-	( qemu_run kvm "${VM_KVM_PROBE:-4}" "$probe" ) >/dev/null 2>&1 &
+	( qemu_run kvm "${VM_KVM_PROBE:-3}" "$probe" ) >/dev/null 2>&1 &
 	local pid=$! ok=tcg i
-	for i in $(seq 1 $((${VM_KVM_PROBE:-4} * 10))); do
+	for i in $(seq 1 $((${VM_KVM_PROBE:-3} * 10))); do
 		if grep -q "tquic-vm: init started" "$probe" 2>/dev/null; then
 			ok=kvm
 			break

@@ -49,7 +49,7 @@ teardown_file() {
 		read -r rtt _ _ < <(link_ping "$i" 10 0.1)
 		echo "# wan$i: configured rtt $((2 * d)) ms, measured $rtt ms" >&3
 		# netem never delivers early; the emulated CPU adds about 1 ms.
-		within "$rtt" "$((2 * d))" "$(echo "2 * $d * 1.05 + 2" | bc -l)" || ok=1
+		within "$rtt" "$((2 * d))" "$(echo "2 * $d * 1.05 + 3" | bc -l)" || ok=1
 	done
 	return $ok
 }

@@ -175,7 +175,7 @@ topo_show() {
 	local ns
 	for ns in "$TOPO_NS_LAN" "$TOPO_NS_GW" "$TOPO_NS_SRV" "$TOPO_NS_INET"; do
 		echo "== $ns"
-		ip -n "$ns" -br addr show | grep -v '^lo .*UNKNOWN *127' | sed 's/^/   /'
+		ip -n "$ns" -br addr show | grep -v '^lo .*UNKNOWN *127' | sed -e 's/ fe80::[^ ]*//' -e 's/^/   /'
 		ip -n "$ns" route show | sed 's/^/   route /'
 		ip -n "$ns" -6 route show | grep -v -e '^fe80' -e '^multicast' -e 'dev lo' | sed 's/^/   route6 /'
 		ip netns exec "$ns" tc qdisc show | grep netem | sed 's/^/   /'
