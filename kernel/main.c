@@ -10,12 +10,39 @@
 
 #include <linux/module.h>
 
+#include "core/selftest.h"
 #include "netns.h"
 #include "version.h"
 
+static bool selftest;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest,
+		 "Run the RFC 9001/9369 known-answer tests over the kernel crypto API at load; refuse to load if one fails");
+
+static void tquic_selftest_report(const char *name, bool ok, void *ctx)
+{
+	unsigned int *n = ctx;
+
+	(*n)++;
+	if (ok)
+		pr_debug("selftest: pass: %s\n", name);
+	else
+		pr_err("selftest: FAIL: %s\n", name);
+}
+
 static int __init tquic_mod_init(void)
 {
+	unsigned int n = 0;
 	int err;
+
+	if (selftest) {
+		err = tquic_selftest_run(tquic_selftest_report, &n);
+		if (err) {
+			pr_err("selftest: %d of %u checks failed\n", err, n);
+			return -ENOTRECOVERABLE;
+		}
+		pr_info("selftest: %u of %u checks passed\n", n, n);
+	}
 
 	err = tquic_netns_init();
 	if (err) {

@@ -79,6 +79,8 @@ int tquic_aead_seal(struct tquic_aead *a, const u8 *nonce, const u8 *ad,
  * @data: ciphertext followed by the tag
  * @len: ciphertext length plus TQUIC_AEAD_TAG_LEN
  *
+ * On failure the ciphertext may have been overwritten; the tag has not.
+ *
  * Return: 0, -EBADMSG when the tag does not match (or @len is shorter than
  * a tag), or another negative errno.
  */

@@ -99,8 +99,9 @@ int tquic_packet_protect(struct tquic_keys *k, u32 path_id, u8 *pkt,
  * @hdr_len: header length (packet number included) out; the plaintext
  *	payload is at @pkt + *@hdr_len and ends 16 bytes before @pkt_len
  *
- * On failure the packet is left as it arrived, so other keys (the next key
- * phase) can be tried. The reserved bits of the first byte are not judged
+ * On failure the header is restored as it arrived; the payload (but not
+ * the tag, so a stateless reset can still be recognised, RFC 9000 §10.3.1)
+ * may have been overwritten. The reserved bits of the first byte are not judged
  * here: RFC 9000 §17.2, §17.3.1 want them checked only after a successful
  * decryption, by the caller.
  *

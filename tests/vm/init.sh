@@ -48,6 +48,16 @@ mkdir -p "$R/tmp/tquic-vm"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 \
 	results "$R/tmp/tquic-vm" || { echo "tquic-vm: cannot mount results"; poweroff -f; }
 
+# The kernel's own module requests (crypto_alloc_aead("gcm(aes)") loading
+# gcm, say) run modprobe in PID 1's root, the initramfs: send them into the
+# host's root, where the modules are.
+cat > /bin/modprobe-host <<EOS
+#!/bin/busybox sh
+exec /bin/busybox chroot $R /sbin/modprobe "\$@"
+EOS
+chmod 0755 /bin/modprobe-host
+echo /bin/modprobe-host > /proc/sys/kernel/modprobe
+
 echo "tquic-vm: running job"
 chroot "$R" /bin/sh /tmp/tquic-vm/job.sh
 echo "tquic-vm: job exited $?"

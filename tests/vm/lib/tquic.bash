@@ -28,3 +28,13 @@ tquic_unload_if_loaded() {
 kmem_kib() {
 	awk '/^(SUnreclaim|VmallocUsed|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
 }
+
+# dmesg_mark / dmesg_since_mark: the kernel log written after the mark. The
+# log is never cleared: the run's final check reads all of it.
+dmesg_mark() {
+	TQUIC_DMESG_MARK=$(dmesg | wc -l)
+}
+
+dmesg_since_mark() {
+	dmesg | tail -n +$((${TQUIC_DMESG_MARK:-0} + 1))
+}
