@@ -7,6 +7,8 @@
 #   make check      deps, build, unit tests, kernel lint, VM suite; ends with
 #                   one line "N passed, N failed"
 #   make demo       deps, build, boot the VM lab and show it
+#   make fuzz       the libFuzzer targets, FUZZ_TIME seconds each (600)
+#   make bench      measurements into tests/bench/results/
 #   make install    DESTDIR= and PREFIX= as packagers expect
 #
 # KDIR= selects the kernel headers (default: newest /lib/modules/*/build).
@@ -23,7 +25,8 @@ DESTDIR ?=
 
 # Debian 12 packages, by what needs them.
 DEPS_BUILD := make gcc libc6-dev pkg-config linux-headers-amd64 libsystemd-dev
-DEPS_CHECK := sparse libcmocka-dev linux-image-amd64 qemu-system-x86 \
+DEPS_CHECK := sparse libcmocka-dev nettle-dev clang libclang-rt-14-dev \
+	      linux-image-amd64 qemu-system-x86 \
 	      busybox-static cpio kmod bats bats-assert bats-support iproute2 \
 	      iperf3 iputils-ping procps bc systemd groff-base
 DEPS := $(DEPS_BUILD) $(DEPS_CHECK)
@@ -63,6 +66,13 @@ demo: deps
 	$(MAKE) all
 	tests/vm/run.sh -j tests/vm/demo.sh
 
+FUZZ_TIME ?= 600
+fuzz: deps
+	$(MAKE) -C tests/fuzz run FUZZ_TIME=$(FUZZ_TIME)
+
+bench: deps
+	$(MAKE) -C tests/bench run
+
 # The unit names SBINDIR, so it is made afresh for each install.
 install: kernel gatewayd
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/tquic-gateway.service.in > systemd/tquic-gateway.service
@@ -87,7 +97,9 @@ clean:
 	$(MAKE) -C kernel clean
 	$(MAKE) -C gatewayd clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C tests/bench clean
 	rm -rf tests/vm/build tests/vm/results
 	rm -f systemd/tquic-gateway.service
 
-.PHONY: all kernel gatewayd deps check check-unit demo install uninstall clean
+.PHONY: all kernel gatewayd deps check check-unit demo fuzz bench install uninstall clean

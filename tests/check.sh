@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check, after deps and the build: unit tests (userspace, sanitizers),
-# host checks (install, unit file, man page), the kernel lint (W=1 +
+# the fuzz targets (CHECK_FUZZ_TIME seconds each, 60 by default), host checks (install, unit file, man page), the kernel lint (W=1 +
 # sparse), the VM suite. Prints every result and ends
 # with one line: "N passed, N failed". Exits non-zero when anything failed.
 
@@ -23,6 +23,13 @@ echo "== unit tests"
 log=$(mktemp)
 make -s -C tests/unit run 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "not ok - unit tests did not build"; echo "not ok - build" >> "$log"; }
+count_tap "$log"
+rm -f "$log"
+
+echo "== fuzzing: ${CHECK_FUZZ_TIME:-60} s per target"
+log=$(mktemp)
+make -s -C tests/fuzz run FUZZ_TIME="${CHECK_FUZZ_TIME:-60}" 2>&1 | tee "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || echo "not ok - fuzz targets did not build" >> "$log"
 count_tap "$log"
 rm -f "$log"
 
