@@ -426,40 +426,6 @@ bool tquic_ack_iter_next(struct tquic_ack_iter *it, struct tquic_ack_range *r)
 	return true;
 }
 
-/* A write cursor whose first error sticks, so a sequence of writes needs
- * one check at the end. */
-struct tquic_wr {
-	u8 *p;
-	u8 *end;
-	int err;
-};
-
-static void tquic_wr_varint(struct tquic_wr *w, u64 v)
-{
-	int n;
-
-	if (w->err)
-		return;
-	n = tquic_varint_write(w->p, (size_t)(w->end - w->p), v);
-	if (n < 0)
-		w->err = n;
-	else
-		w->p += n;
-}
-
-static void tquic_wr_bytes(struct tquic_wr *w, const void *b, size_t n)
-{
-	if (w->err)
-		return;
-	if ((size_t)(w->end - w->p) < n) {
-		w->err = -ENOSPC;
-		return;
-	}
-	if (n)
-		memcpy(w->p, b, n);
-	w->p += n;
-}
-
 /**
  * tquic_ack_ranges_write() - encode ACK ranges into an ACK frame's fields
  * @buf: where the Gap/ACK Range Length pairs go
@@ -474,9 +440,10 @@ int tquic_ack_ranges_write(u8 *buf, size_t len,
 			   const struct tquic_ack_range *r, size_t n,
 			   struct tquic_frame_ack *ack)
 {
-	struct tquic_wr w = { buf, buf + len, 0 };
+	struct tquic_wr w;
 	size_t i;
 
+	tquic_wr_init(&w, buf, len);
 	if (!n || r[0].smallest > r[0].largest)
 		return -EINVAL;
 	ack->largest = r[0].largest;
@@ -644,8 +611,9 @@ static void tquic_frame_write_body(struct tquic_wr *w,
  */
 int tquic_frame_write(u8 *buf, size_t len, const struct tquic_frame *f)
 {
-	struct tquic_wr w = { buf, buf + len, 0 };
+	struct tquic_wr w;
 
+	tquic_wr_init(&w, buf, len);
 	if (f->type == TQUIC_FT_PADDING) {
 		if (f->padding.len > len)
 			return -ENOSPC;

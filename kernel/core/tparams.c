@@ -256,51 +256,19 @@ int tquic_tparams_read(const u8 *buf, size_t len, bool from_server,
 	return 0;
 }
 
-struct tquic_tpw {
-	u8 *p;
-	u8 *end;
-	int err;
-};
-
-static void tquic_tpw_bytes(struct tquic_tpw *w, const void *b, size_t n)
-{
-	if (w->err)
-		return;
-	if ((size_t)(w->end - w->p) < n) {
-		w->err = -ENOSPC;
-		return;
-	}
-	if (n)
-		memcpy(w->p, b, n);
-	w->p += n;
-}
-
-static void tquic_tpw_varint(struct tquic_tpw *w, u64 v)
-{
-	int n;
-
-	if (w->err)
-		return;
-	n = tquic_varint_write(w->p, (size_t)(w->end - w->p), v);
-	if (n < 0)
-		w->err = n;
-	else
-		w->p += n;
-}
-
-static void tquic_tpw_param(struct tquic_tpw *w, u64 id, const void *v,
+static void tquic_tpw_param(struct tquic_wr *w, u64 id, const void *v,
 			    size_t len)
 {
-	tquic_tpw_varint(w, id);
-	tquic_tpw_varint(w, len);
-	tquic_tpw_bytes(w, v, len);
+	tquic_wr_varint(w, id);
+	tquic_wr_varint(w, len);
+	tquic_wr_bytes(w, v, len);
 }
 
-static void tquic_tpw_int(struct tquic_tpw *w, u64 id, u64 v)
+static void tquic_tpw_int(struct tquic_wr *w, u64 id, u64 v)
 {
-	tquic_tpw_varint(w, id);
-	tquic_tpw_varint(w, tquic_varint_len(v));
-	tquic_tpw_varint(w, v);
+	tquic_wr_varint(w, id);
+	tquic_wr_varint(w, tquic_varint_len(v));
+	tquic_wr_varint(w, v);
 }
 
 static void tquic_put_be16(u8 *p, u16 v)
@@ -359,11 +327,12 @@ int tquic_tparams_write(u8 *buf, size_t len, bool as_server,
 		TQUIC_TP_INT(TQUIC_TP_INITIAL_MAX_PATH_ID, initial_max_path_id),
 #undef TQUIC_TP_INT
 	};
-	struct tquic_tpw w = { buf, buf + len, 0 };
+	struct tquic_wr w;
 	u8 tmp[4 + 4 * TQUIC_TP_MAX_VERSIONS];
 	struct tquic_tparams chk;
 	size_t i;
 
+	tquic_wr_init(&w, buf, len);
 	if (!as_server && (tp->present & TQUIC_TP_SERVER_ONLY))
 		return -EINVAL;
 	if (tp->original_dcid_len > TQUIC_MAX_CID_LEN ||

@@ -4,6 +4,7 @@
  */
 
 #include <linux/errno.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #include "varint.h"
@@ -85,4 +86,41 @@ int tquic_varint_write(u8 *buf, size_t len, u64 v)
 	}
 	buf[0] |= prefix[n];
 	return (int)n;
+}
+
+/**
+ * tquic_wr_varint() - append a varint in its shortest form
+ * @w: cursor
+ * @v: value
+ */
+void tquic_wr_varint(struct tquic_wr *w, u64 v)
+{
+	int n;
+
+	if (w->err)
+		return;
+	n = tquic_varint_write(w->p, (size_t)(w->end - w->p), v);
+	if (n < 0)
+		w->err = n;
+	else
+		w->p += n;
+}
+
+/**
+ * tquic_wr_bytes() - append @n bytes
+ * @w: cursor
+ * @b: bytes (may be NULL when @n is 0)
+ * @n: count
+ */
+void tquic_wr_bytes(struct tquic_wr *w, const void *b, size_t n)
+{
+	if (w->err)
+		return;
+	if ((size_t)(w->end - w->p) < n) {
+		w->err = -ENOSPC;
+		return;
+	}
+	if (n)
+		memcpy(w->p, b, n);
+	w->p += n;
 }

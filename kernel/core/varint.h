@@ -38,8 +38,31 @@ static inline size_t tquic_cur_left(const struct tquic_cur *c)
 	return (size_t)(c->end - c->p);
 }
 
+/**
+ * struct tquic_wr - a write cursor whose first error sticks
+ * @p: next byte to write
+ * @end: one past the last byte that may be written
+ * @err: 0, or the first error (-ENOSPC, -ERANGE); later writes do nothing
+ *
+ * A sequence of writes needs one check, of @err, at the end.
+ */
+struct tquic_wr {
+	u8 *p;
+	u8 *end;
+	int err;
+};
+
+static inline void tquic_wr_init(struct tquic_wr *w, u8 *buf, size_t len)
+{
+	w->p = buf;
+	w->end = buf + len;
+	w->err = 0;
+}
+
 size_t tquic_varint_len(u64 v);
 int tquic_varint_read(struct tquic_cur *c, u64 *v, size_t *enc_len);
 int tquic_varint_write(u8 *buf, size_t len, u64 v);
+void tquic_wr_varint(struct tquic_wr *w, u64 v);
+void tquic_wr_bytes(struct tquic_wr *w, const void *b, size_t n);
 
 #endif /* _TQUIC_CORE_VARINT_H */

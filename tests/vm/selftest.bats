@@ -18,7 +18,7 @@ teardown() {
 	run tquic_load selftest=1
 	assert_success
 	run dmesg_since_mark
-	assert_output --partial "selftest: 20 of 20 checks passed"
+	assert_output --partial "selftest: 22 of 22 checks passed"
 	refute_output --partial "selftest: FAIL"
 	run cat /sys/module/tquic/parameters/selftest
 	assert_output "Y"
