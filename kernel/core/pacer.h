@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Pacing (RFC 9002 §7.7): a token bucket filled at 5/4 * cwnd / smoothed_rtt,
+ * holding at most the initial window, so bursts stay that small.
+ */
+#ifndef _TQUIC_CORE_PACER_H
+#define _TQUIC_CORE_PACER_H
+
+#include <linux/types.h>
+
+/**
+ * struct tquic_pacer - one path's pacer
+ * @tokens: bytes that may be sent now
+ * @cap: most tokens held (the burst)
+ * @last: time @tokens was last brought up to date
+ */
+struct tquic_pacer {
+	u64 tokens;
+	u64 cap;
+	u64 last;
+};
+
+void tquic_pacer_init(struct tquic_pacer *p, u64 burst, u64 now);
+void tquic_pacer_refill(struct tquic_pacer *p, u64 now, u64 cwnd, u64 srtt);
+bool tquic_pacer_can_send(const struct tquic_pacer *p, u64 bytes);
+void tquic_pacer_on_sent(struct tquic_pacer *p, u64 bytes);
+u64 tquic_pacer_next(const struct tquic_pacer *p, u64 now, u64 bytes,
+		     u64 cwnd, u64 srtt);
+
+#endif /* _TQUIC_CORE_PACER_H */

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * RFC 9002 arithmetic: RTT estimation (§5), NewReno (§7, Appendix B),
+ * pacing (§7.7). Numbers are worked by hand from the RFC's formulas.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "cc.h"
+#include "pacer.h"
+#include "rtt.h"
+
+static void test_rtt_first_and_later_samples(void **state)
+{
+	struct tquic_rtt r;
+
+	(void)state;
+	tquic_rtt_init(&r);
+	assert_true(r.smoothed == 333000 && r.var == 166500);
+	/* PTO before any sample: 333 + 4 * 166.5 ms (§6.2.2) */
+	assert_true(tquic_rtt_pto(&r, 25000, false) == 999000);
+
+	/* §5.3 first sample: smoothed = latest, var = latest / 2 */
+	tquic_rtt_sample(&r, 100000, 5000, 25000, true);
+	assert_true(r.min == 100000 && r.smoothed == 100000 && r.var == 50000);
+
+	/* second sample 120 ms with 10 ms ack delay: adjusted 110 ms */
+	tquic_rtt_sample(&r, 120000, 10000, 25000, true);
+	assert_true(r.min == 100000);
+	assert_true(r.var == (3 * 50000 + 10000) / 4);
+	assert_true(r.smoothed == (7 * 100000 + 110000) / 8);
+
+	/* an ack delay that would take the sample below min_rtt is ignored */
+	tquic_rtt_sample(&r, 105000, 20000, 25000, true);
+	assert_true(r.smoothed == (7 * 101250 + 105000) / 8);
+
+	/* after confirmation the ack delay is capped at max_ack_delay */
+	tquic_rtt_init(&r);
+	tquic_rtt_sample(&r, 100000, 0, 25000, true);
+	tquic_rtt_sample(&r, 200000, 90000, 25000, true);
+	assert_true(r.smoothed == (7 * 100000 + 175000) / 8);
+	/* min_rtt takes the sample whole, without the ack delay */
+	tquic_rtt_sample(&r, 50000, 40000, 25000, true);
+	assert_true(r.min == 50000);
+}
+
+static void test_rtt_pto_and_loss_delay(void **state)
+{
+	struct tquic_rtt r;
+
+	(void)state;
+	tquic_rtt_init(&r);
+	tquic_rtt_sample(&r, 40000, 0, 25000, false);
+	/* §6.2.1: srtt + max(4 * rttvar, granularity) + max_ack_delay */
+	assert_true(tquic_rtt_pto(&r, 25000, true) == 40000 + 80000 + 25000);
+	assert_true(tquic_rtt_pto(&r, 25000, false) == 40000 + 80000);
+	/* §6.1.2: 9/8 of max(srtt, latest) */
+	assert_true(tquic_rtt_loss_delay(&r) == 45000);
+	/* never below kGranularity */
+	tquic_rtt_init(&r);
+	tquic_rtt_sample(&r, 200, 0, 0, false);
+	assert_true(tquic_rtt_loss_delay(&r) == 1000);
+	assert_true(tquic_rtt_pto(&r, 0, false) == 200 + 1000);
+}
+
+static void test_cc_initial_window(void **state)
+{
+	struct tquic_cc cc;
+
+	(void)state;
+	tquic_cc_init(&cc, 1200);
+	assert_true(cc.cwnd == 12000);		/* 10 * 1200 < 14720 */
+	tquic_cc_init(&cc, 1472);
+	assert_true(cc.cwnd == 14720);		/* max(14720, 2944) */
+	tquic_cc_init(&cc, 9000);
+	assert_true(cc.cwnd == 18000);		/* 2 * 9000 > 14720 */
+	assert_true(tquic_cc_min_window(&cc) == 18000);
+}
+
+static void test_cc_slow_start_recovery_avoidance(void **state)
+{
+	struct tquic_cc cc;
+	int i;
+
+	(void)state;
+	tquic_cc_init(&cc, 1000);
+	assert_true(cc.cwnd == 10000);
+	for (i = 0; i < 10; i++)
+		tquic_cc_on_sent(&cc, 1000);
+	assert_false(tquic_cc_can_send(&cc, 1000));
+	/* slow start: each acked byte adds a byte */
+	for (i = 0; i < 10; i++)
+		tquic_cc_on_acked(&cc, 1000, 100, false);
+	assert_true(cc.cwnd == 20000 && cc.in_flight == 0);
+
+	/* a loss of a packet sent at t=200, noticed at t=300 */
+	tquic_cc_on_sent(&cc, 1000);
+	tquic_cc_on_removed(&cc, 1000);
+	tquic_cc_on_congestion(&cc, 200, 300);
+	assert_true(cc.ssthresh == 10000 && cc.cwnd == 10000);
+	/* another loss of a packet sent before recovery began: no change */
+	tquic_cc_on_congestion(&cc, 250, 310);
+	assert_true(cc.cwnd == 10000);
+	/* acks of packets sent before recovery began do not grow it */
+	tquic_cc_on_sent(&cc, 1000);
+	tquic_cc_on_acked(&cc, 1000, 299, false);
+	assert_true(cc.cwnd == 10000);
+
+	/* congestion avoidance: one datagram per window of acked bytes */
+	for (i = 0; i < 9; i++) {
+		tquic_cc_on_sent(&cc, 1000);
+		tquic_cc_on_acked(&cc, 1000, 400, false);
+	}
+	assert_true(cc.cwnd == 10000);
+	tquic_cc_on_sent(&cc, 1000);
+	tquic_cc_on_acked(&cc, 1000, 400, false);
+	assert_true(cc.cwnd == 11000);
+
+	/* app-limited acks do not grow the window */
+	tquic_cc_on_sent(&cc, 1000);
+	tquic_cc_on_acked(&cc, 1000, 500, true);
+	assert_true(cc.cwnd == 11000);
+
+	/* a later loss halves again, never below the minimum window */
+	tquic_cc_on_congestion(&cc, 600, 700);
+	assert_true(cc.cwnd == 5500);
+	tquic_cc_on_congestion(&cc, 800, 900);
+	tquic_cc_on_congestion(&cc, 1000, 1100);
+	assert_true(cc.cwnd == 2000);
+
+	/* persistent congestion: minimum window, recovery over */
+	tquic_cc_init(&cc, 1000);
+	tquic_cc_on_persistent_congestion(&cc);
+	assert_true(cc.cwnd == 2000 && !cc.recovery_valid);
+}
+
+static void test_pacer(void **state)
+{
+	struct tquic_pacer p;
+	u64 t;
+
+	(void)state;
+	/* burst of 10 packets, then 5/4 * cwnd per srtt */
+	tquic_pacer_init(&p, 12000, 0);
+	assert_true(tquic_pacer_can_send(&p, 12000));
+	tquic_pacer_on_sent(&p, 12000);
+	assert_false(tquic_pacer_can_send(&p, 1200));
+	/* cwnd 96000 bytes, srtt 80 ms: 1.5 bytes/us; 1200 bytes in 800 us */
+	t = tquic_pacer_next(&p, 0, 1200, 96000, 80000);
+	assert_true(t == 800);
+	tquic_pacer_refill(&p, 799, 96000, 80000);
+	assert_false(tquic_pacer_can_send(&p, 1200));
+	tquic_pacer_init(&p, 12000, 0);
+	tquic_pacer_on_sent(&p, 12000);
+	tquic_pacer_refill(&p, 800, 96000, 80000);
+	assert_true(tquic_pacer_can_send(&p, 1200));
+	/* an idle path gets its burst back, no more */
+	tquic_pacer_refill(&p, 10000000, 96000, 80000);
+	assert_true(p.tokens == 12000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rtt_first_and_later_samples),
+		cmocka_unit_test(test_rtt_pto_and_loss_delay),
+		cmocka_unit_test(test_cc_initial_window),
+		cmocka_unit_test(test_cc_slow_start_recovery_avoidance),
+		cmocka_unit_test(test_pacer),
+	};
+
+	return cmocka_run_group_tests_name("cc", tests, NULL, NULL);
+}
