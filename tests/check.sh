@@ -19,6 +19,11 @@ count_tap() { # FILE
 	failed=$((failed + f))
 }
 
+# Decide KVM or TCG for this machine (a probe boot of a few seconds, once
+# per machine) while the unit tests run.
+tests/vm/run.sh -p > tests/vm/probe.log 2>&1 &
+probe=$!
+
 echo "== unit tests"
 log=$(mktemp)
 make -s -C tests/unit run 2>&1 | tee "$log"
@@ -45,6 +50,9 @@ if make -s -C kernel lint; then
 else
 	failed=$((failed + 1))
 fi
+
+wait "$probe"
+cat tests/vm/probe.log
 
 echo "== VM suite"
 tests/vm/run.sh

@@ -16,6 +16,7 @@ if [ $# -eq 0 ]; then
 	set -- "$HERE"/*.bats
 fi
 
+echo "guest: bats starting (uptime $(cut -d' ' -f1 /proc/uptime) s)"
 bats --tap --timing "$@" | tee "$R/tap.txt"
 rc=${PIPESTATUS[0]}
 

@@ -12,7 +12,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 
-echo "tquic-vm: init started"
+echo "tquic-vm: init started (uptime $(cut -d" " -f1 /proc/uptime) s)"
 
 for m in $(cat /modules.order); do
 	insmod "/lib/modules/$m" || echo "tquic-vm: insmod $m failed"
@@ -58,7 +58,7 @@ EOS
 chmod 0755 /bin/modprobe-host
 echo /bin/modprobe-host > /proc/sys/kernel/modprobe
 
-echo "tquic-vm: running job"
+echo "tquic-vm: running job (uptime $(cut -d" " -f1 /proc/uptime) s)"
 chroot "$R" /bin/sh /tmp/tquic-vm/job.sh
 echo "tquic-vm: job exited $?"
 sync
