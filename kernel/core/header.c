@@ -78,11 +78,6 @@ static int tquic_rd_cid(struct tquic_cur *c, const u8 **cid, u8 *cid_len,
 	return 0;
 }
 
-static u32 tquic_be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
 /**
  * tquic_hdr_parse() - parse the header of the first packet in @buf
  * @buf: datagram (or what is left of it after coalesced packets)
@@ -128,7 +123,7 @@ int tquic_hdr_parse(const u8 *buf, size_t len, size_t short_dcid_len,
 	/* RFC 8999 §5.1: version, then CIDs of up to 255 bytes */
 	if (tquic_cur_left(&c) < 4)
 		return -EBADMSG;
-	h->version = tquic_be32(c.p);
+	h->version = tquic_get_be32(c.p);
 	c.p += 4;
 	if (tquic_rd_cid(&c, &h->dcid, &h->dcid_len, 255) ||
 	    tquic_rd_cid(&c, &h->scid, &h->scid_len, 255))
@@ -218,9 +213,10 @@ int tquic_long_hdr_write(u8 *buf, size_t len, u32 version,
 			 const u8 *token, size_t token_len,
 			 u64 pn, size_t pn_len, size_t payload_len)
 {
-	size_t need, off = 0;
+	struct tquic_wr w;
+	u8 fixed[5];
 	u64 length;
-	int type, n;
+	int type;
 
 	type = tquic_long_type_encode(version, kind);
 	if (type < 0 || kind == TQUIC_HDR_RETRY || !tquic_version_known(version) ||
@@ -228,38 +224,29 @@ int tquic_long_hdr_write(u8 *buf, size_t len, u32 version,
 	    pn_len < 1 || pn_len > 4 || (kind != TQUIC_HDR_INITIAL && token_len))
 		return -EINVAL;
 	length = pn_len + (u64)payload_len + TQUIC_AEAD_TAG_LEN;
-	need = 1 + 4 + 1 + dcid_len + 1 + scid_len + pn_len +
-	       tquic_varint_len(length);
-	if (kind == TQUIC_HDR_INITIAL)
-		need += tquic_varint_len(token_len) + token_len;
-	if (!tquic_varint_len(length) || need > len)
+	if (!tquic_varint_len(length))
 		return -ENOSPC;
 
-	buf[off++] = TQUIC_HDR_FORM | TQUIC_HDR_FIXED | (u8)(type << 4) |
-		     (u8)(pn_len - 1);
-	buf[off++] = (u8)(version >> 24);
-	buf[off++] = (u8)(version >> 16);
-	buf[off++] = (u8)(version >> 8);
-	buf[off++] = (u8)version;
-	buf[off++] = dcid_len;
-	if (dcid_len)
-		memcpy(buf + off, dcid, dcid_len);
-	off += dcid_len;
-	buf[off++] = scid_len;
-	if (scid_len)
-		memcpy(buf + off, scid, scid_len);
-	off += scid_len;
+	tquic_wr_init(&w, buf, len);
+	fixed[0] = TQUIC_HDR_FORM | TQUIC_HDR_FIXED | (u8)(type << 4) |
+		   (u8)(pn_len - 1);
+	tquic_put_be32(fixed + 1, version);
+	tquic_wr_bytes(&w, fixed, sizeof(fixed));
+	tquic_wr_bytes(&w, &dcid_len, 1);
+	tquic_wr_bytes(&w, dcid, dcid_len);
+	tquic_wr_bytes(&w, &scid_len, 1);
+	tquic_wr_bytes(&w, scid, scid_len);
 	if (kind == TQUIC_HDR_INITIAL) {
-		n = tquic_varint_write(buf + off, len - off, token_len);
-		off += (size_t)n;
-		if (token_len)
-			memcpy(buf + off, token, token_len);
-		off += token_len;
+		tquic_wr_varint(&w, token_len);
+		tquic_wr_bytes(&w, token, token_len);
 	}
-	n = tquic_varint_write(buf + off, len - off, length);
-	off += (size_t)n;
-	tquic_put_pn(buf + off, pn, pn_len);
-	return (int)(off + pn_len);
+	tquic_wr_varint(&w, length);
+	if (!w.err && (size_t)(w.end - w.p) < pn_len)
+		w.err = -ENOSPC;
+	if (w.err)
+		return w.err;
+	tquic_put_pn(w.p, pn, pn_len);
+	return (int)(w.p + pn_len - buf);
 }
 
 /**
@@ -308,28 +295,26 @@ int tquic_vn_write(u8 *buf, size_t len, const u8 *dcid, u8 dcid_len,
 		   const u8 *scid, u8 scid_len, const u32 *versions,
 		   size_t nversions, u8 unused)
 {
-	size_t need = 1 + 4 + 1 + dcid_len + 1 + scid_len + 4 * nversions, off;
+	struct tquic_wr w;
+	u8 b[4];
 	size_t i;
 
 	if (!nversions)
 		return -EINVAL;
-	if (need > len)
-		return -ENOSPC;
-	buf[0] = TQUIC_HDR_FORM | (unused & 0x7f);
-	memset(buf + 1, 0, 4);
-	buf[5] = dcid_len;
-	if (dcid_len)
-		memcpy(buf + 6, dcid, dcid_len);
-	off = 6 + dcid_len;
-	buf[off++] = scid_len;
-	if (scid_len)
-		memcpy(buf + off, scid, scid_len);
-	off += scid_len;
+	tquic_wr_init(&w, buf, len);
+	b[0] = TQUIC_HDR_FORM | (unused & 0x7f);
+	tquic_wr_bytes(&w, b, 1);
+	tquic_put_be32(b, 0);	/* version 0 */
+	tquic_wr_bytes(&w, b, 4);
+	tquic_wr_bytes(&w, &dcid_len, 1);
+	tquic_wr_bytes(&w, dcid, dcid_len);
+	tquic_wr_bytes(&w, &scid_len, 1);
+	tquic_wr_bytes(&w, scid, scid_len);
 	for (i = 0; i < nversions; i++) {
-		buf[off++] = (u8)(versions[i] >> 24);
-		buf[off++] = (u8)(versions[i] >> 16);
-		buf[off++] = (u8)(versions[i] >> 8);
-		buf[off++] = (u8)versions[i];
+		tquic_put_be32(b, versions[i]);
+		tquic_wr_bytes(&w, b, 4);
 	}
-	return (int)off;
+	if (w.err)
+		return w.err;
+	return (int)(w.p - buf);
 }

@@ -57,16 +57,6 @@ static int tquic_tp_cid(const u8 *v, size_t len, u8 *cid, u8 *cid_len)
 	return 0;
 }
 
-static u16 tquic_get_be16(const u8 *p)
-{
-	return (u16)(p[0] << 8 | p[1]);
-}
-
-static u32 tquic_get_be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
 static int tquic_tp_preferred_address(const u8 *v, size_t len,
 				      struct tquic_preferred_address *pa)
 {
@@ -269,20 +259,6 @@ static void tquic_tpw_int(struct tquic_wr *w, u64 id, u64 v)
 	tquic_wr_varint(w, id);
 	tquic_wr_varint(w, tquic_varint_len(v));
 	tquic_wr_varint(w, v);
-}
-
-static void tquic_put_be16(u8 *p, u16 v)
-{
-	p[0] = (u8)(v >> 8);
-	p[1] = (u8)v;
-}
-
-static void tquic_put_be32(u8 *p, u32 v)
-{
-	p[0] = (u8)(v >> 24);
-	p[1] = (u8)(v >> 16);
-	p[2] = (u8)(v >> 8);
-	p[3] = (u8)v;
 }
 
 /**

@@ -59,6 +59,31 @@ static inline void tquic_wr_init(struct tquic_wr *w, u8 *buf, size_t len)
 	w->err = 0;
 }
 
+/* Network byte order, for the fixed-size fields of headers and parameters */
+static inline u16 tquic_get_be16(const u8 *p)
+{
+	return (u16)(p[0] << 8 | p[1]);
+}
+
+static inline u32 tquic_get_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static inline void tquic_put_be16(u8 *p, u16 v)
+{
+	p[0] = (u8)(v >> 8);
+	p[1] = (u8)v;
+}
+
+static inline void tquic_put_be32(u8 *p, u32 v)
+{
+	p[0] = (u8)(v >> 24);
+	p[1] = (u8)(v >> 16);
+	p[2] = (u8)(v >> 8);
+	p[3] = (u8)v;
+}
+
 size_t tquic_varint_len(u64 v);
 int tquic_varint_read(struct tquic_cur *c, u64 *v, size_t *enc_len);
 int tquic_varint_write(u8 *buf, size_t len, u64 v);
