@@ -28,9 +28,9 @@ static void frames(const u8 *p, size_t n, enum tquic_pkt_type pt)
 		;
 }
 
-static void initial(u8 *pkt, const struct tquic_hdr *h)
+static void initial(const u8 *pkt, const struct tquic_hdr *h)
 {
-	u8 secrets[2][32];
+	u8 secrets[2][32], *trial;
 	struct tquic_keys k;
 	size_t hl;
 	u64 pn;
@@ -39,18 +39,23 @@ static void initial(u8 *pkt, const struct tquic_hdr *h)
 	if (tquic_initial_secrets(h->version, h->dcid, h->dcid_len, secrets[0],
 				  secrets[1]))
 		return;
+	/* each side's keys on a fresh copy: a failed open may overwrite the
+	 * ciphertext (crypto.h) */
+	trial = malloc(h->len);
 	for (side = 0; side < 2; side++) {
 		if (tquic_keys_install(&k, h->version, TQUIC_AES_128_GCM,
 				       secrets[side], 32))
 			abort();
-		if (!tquic_packet_unprotect(&k, 0, pkt, h->len, h->pn_offset, 0,
+		memcpy(trial, pkt, h->len);
+		if (!tquic_packet_unprotect(&k, 0, trial, h->len, h->pn_offset, 0,
 					    true, &pn, &hl)) {
 			if (hl > h->len - 16)
 				abort();
-			frames(pkt + hl, h->len - hl - 16, TQUIC_PKT_INITIAL);
+			frames(trial + hl, h->len - hl - 16, TQUIC_PKT_INITIAL);
 		}
 		tquic_keys_destroy(&k);
 	}
+	free(trial);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
