@@ -194,7 +194,7 @@ int tquic_space_on_ack(struct tquic_space *s, struct tquic_path_rec *pr,
 	struct tquic_ack_range r;
 	struct tquic_sent *largest = NULL;
 	bool eliciting = false;
-	u64 pn, lo, hi;
+	u64 pn, lo, hi, lowest = 0;
 
 	if (ack->largest >= s->next)
 		return -EPROTO;
@@ -217,6 +217,7 @@ int tquic_space_on_ack(struct tquic_space *s, struct tquic_path_rec *pr,
 			if (!tquic_sent_is(s, pn, TQUIC_SENT_PRESENT))
 				continue;
 			p->flags |= TQUIC_SENT_ACKED_NOW;
+			lowest = pn;	/* packets are marked largest first */
 			if (!largest)
 				largest = p;
 			if (p->flags & TQUIC_SENT_ACK_ELICITING)
@@ -250,8 +251,9 @@ int tquic_space_on_ack(struct tquic_space *s, struct tquic_path_rec *pr,
 
 	tquic_space_detect_lost(s, pr, now, ops);
 
-	/* RFC 9002 B.5: window growth for each acknowledged in-flight packet */
-	for (pn = s->base; pn < s->next; pn++) {
+	/* RFC 9002 B.5: window growth for each acknowledged in-flight packet;
+	 * all of them lie between the smallest and largest newly acked */
+	for (hi = largest->pn, pn = lowest; pn <= hi; pn++) {
 		struct tquic_sent *p = tquic_slot(s, pn);
 
 		if (!tquic_sent_is(s, pn, TQUIC_SENT_ACKED_NOW))
