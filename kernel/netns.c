@@ -41,7 +41,6 @@ static int __net_init tquic_netns_init_net(struct net *net)
 {
 	struct tquic_net *tn = tquic_net(net);
 
-	tn->net = net;
 	mutex_init(&tn->lock);
 	INIT_LIST_HEAD(&tn->conns);
 	tn->nconns = 0;

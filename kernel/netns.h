@@ -13,7 +13,6 @@ struct proc_dir_entry;
 
 /**
  * struct tquic_net - what tquic keeps in each network namespace
- * @net: the namespace this belongs to
  * @lock: serialises changes to @conns
  * @conns: connections owned by this namespace
  * @nconns: number of entries on @conns
@@ -24,7 +23,6 @@ struct proc_dir_entry;
  * hook, so nothing outlives the namespace or the module.
  */
 struct tquic_net {
-	struct net *net;
 	struct mutex lock;
 	struct list_head conns;
 	unsigned int nconns;

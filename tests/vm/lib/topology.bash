@@ -40,8 +40,6 @@ SRV_INET=203.0.113.129
 INET_HOST=203.0.113.130
 INET_HOST6=2001:db8:2::130
 
-TOPO_NWAN=0
-
 in_lan()  { ip netns exec "$TOPO_NS_LAN" "$@"; }
 in_gw()   { ip netns exec "$TOPO_NS_GW" "$@"; }
 in_srv()  { ip netns exec "$TOPO_NS_SRV" "$@"; }
@@ -138,7 +136,6 @@ topo_create() {
 	in_inet ip -6 route add default via 2001:db8:2::1
 
 	# WAN links
-	TOPO_NWAN=0
 	for i in $(seq 0 $(($# - 1))); do
 		gw=$(wan_gw_addr "$i")
 		srv=$(wan_srv_addr "$i")
@@ -156,7 +153,6 @@ topo_create() {
 		in_gw ip rule add from "$gw" table $((100 + i)) pref $((100 + i))
 		in_gw ip -6 rule add from "$(wan_gw_addr6 "$i")" table $((100 + i)) pref $((100 + i))
 		topo_set_link "$i" "${specs[$i]}" || return 1
-		TOPO_NWAN=$((i + 1))
 	done
 }
 
@@ -166,7 +162,6 @@ topo_destroy() {
 	for ns in "$TOPO_NS_LAN" "$TOPO_NS_GW" "$TOPO_NS_SRV" "$TOPO_NS_INET"; do
 		ip netns del "$ns" 2>/dev/null || true
 	done
-	TOPO_NWAN=0
 	return 0
 }
 
