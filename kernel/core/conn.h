@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * A QUIC connection's transport state machine (RFC 9000, RFC 9001 §4,
+ * RFC 9002): packet-number spaces, CRYPTO streams, ACKs, loss detection,
+ * probe timeouts, congestion control, anti-amplification, Retry (client
+ * side), idle timeout, closing and draining. TLS lives elsewhere: the owner
+ * is handed CRYPTO bytes per level and hands back TLS bytes and secrets.
+ *
+ * The state machine works on byte buffers and a clock in microseconds that
+ * the caller passes in; it never sleeps on its own but installing keys may
+ * allocate (tquic_aead_alloc() may sleep), so the kernel calls it in process
+ * context with the connection's lock held.
+ */
+#ifndef _TQUIC_CORE_CONN_H
+#define _TQUIC_CORE_CONN_H
+
+#include <linux/types.h>
+
+#include "ackrx.h"
+#include "cid.h"
+#include "cstream.h"
+#include "keys.h"
+#include "reasm.h"
+#include "recovery.h"
+#include "tparams.h"
+
+enum tquic_level {
+	TQUIC_LEVEL_INITIAL,
+	TQUIC_LEVEL_HANDSHAKE,
+	TQUIC_LEVEL_APP,
+	TQUIC_NR_LEVELS,
+};
+
+enum tquic_conn_state {
+	TQUIC_CONN_HANDSHAKE,	/* keys being agreed */
+	TQUIC_CONN_ESTABLISHED,	/* TLS done; 1-RTT keys both ways */
+	TQUIC_CONN_CLOSING,	/* we closed: RFC 9000 §10.2.1 */
+	TQUIC_CONN_DRAINING,	/* the peer closed: RFC 9000 §10.2.2 */
+	TQUIC_CONN_CLOSED,	/* nothing more to send or receive */
+};
+
+#define TQUIC_MIN_INITIAL_DGRAM	1200	/* RFC 9000 §14.1 */
+#define TQUIC_MAX_DGRAM		1452	/* what we send: 1500 - IPv6 - UDP */
+#define TQUIC_CID_LEN		8	/* the length of the CIDs we issue */
+#define TQUIC_CRYPTO_TX_CAP	8192	/* per level, TLS bytes we send */
+#define TQUIC_CRYPTO_RX_CAP	8192	/* per level, TLS bytes we buffer */
+#define TQUIC_SENT_RING		256	/* sent packets tracked per space */
+#define TQUIC_PENDING_PKTS	4	/* packets kept until their keys come */
+#define TQUIC_MAX_TOKEN_LEN	256	/* a Retry token we keep */
+#define TQUIC_TP_BUF		256	/* our encoded transport parameters */
+#define TQUIC_CLOSE_REPEAT	16	/* CONNECTION_CLOSEs sent while closing */
+
+/**
+ * struct tquic_conn_ops - how the connection tells its owner
+ * @crypto_data: in-order CRYPTO bytes arrived at @level, for TLS
+ * @state_changed: the connection entered @state
+ * @ctx: passed to each
+ */
+struct tquic_conn_ops {
+	void (*crypto_data)(void *ctx, enum tquic_level level, const u8 *data,
+			    size_t len);
+	void (*state_changed)(void *ctx, enum tquic_conn_state state);
+	void *ctx;
+};
+
+/**
+ * struct tquic_conn_cfg - what a new connection starts from
+ * @is_server: server side
+ * @version: QUIC version
+ * @scid: the CID we issue first (sequence number 0)
+ * @scid_len: its length, TQUIC_CID_LEN
+ * @dcid: client: the random Destination CID of the first Initial; server:
+ *	the client's Source CID
+ * @dcid_len: its length
+ * @odcid: server: the Destination CID of the client's first Initial
+ * @odcid_len: its length
+ * @reset_token: server: the stateless reset token for @scid
+ * @retry_scid: server: the Source CID of the Retry it sent, if any
+ * @retry_scid_len: its length (0: no Retry)
+ * @idle_timeout_ms: our max_idle_timeout (0: none)
+ * @now: current time, microseconds
+ */
+struct tquic_conn_cfg {
+	bool is_server;
+	u32 version;
+	u8 scid[TQUIC_MAX_CID_LEN];
+	u8 scid_len;
+	u8 dcid[TQUIC_MAX_CID_LEN];
+	u8 dcid_len;
+	u8 odcid[TQUIC_MAX_CID_LEN];
+	u8 odcid_len;
+	u8 reset_token[TQUIC_RESET_TOKEN_LEN];
+	u8 retry_scid[TQUIC_MAX_CID_LEN];
+	u8 retry_scid_len;
+	u64 idle_timeout_ms;
+	u64 now;
+};
+
+/**
+ * struct tquic_conn_stats - counters for the connection dump
+ */
+struct tquic_conn_stats {
+	u64 pkts_tx, pkts_rx, bytes_tx, bytes_rx;
+	u64 pkts_lost, pkts_dropped, pkts_undecryptable;
+	u64 ptos;
+};
+
+struct tquic_pending_pkt {
+	u16 len;
+	u8 data[TQUIC_MAX_DGRAM];
+};
+
+/**
+ * struct tquic_conn_level - one encryption level's state
+ * @rx: keys to open the peer's packets
+ * @tx: keys to protect ours
+ * @has_rx: @rx installed
+ * @has_tx: @tx installed
+ * @discarded: keys dropped for good (RFC 9001 §4.9)
+ * @space: our sent packets (loss detection)
+ * @ring: storage for @space
+ * @ackrx: the peer's packets we received (ACK generation)
+ * @largest_rx: largest packet number received
+ * @any_rx: a packet was received at this level
+ * @probes: PTO probes still to send
+ * @cout: our CRYPTO stream
+ * @cin: the peer's CRYPTO stream, reassembled
+ * @cout_buf: storage for @cout
+ * @cin_buf: storage for @cin
+ */
+struct tquic_conn_level {
+	struct tquic_keys rx, tx;
+	bool has_rx, has_tx, discarded;
+	struct tquic_space space;
+	struct tquic_sent ring[TQUIC_SENT_RING];
+	struct tquic_ackrx ackrx;
+	u64 largest_rx;
+	bool any_rx;
+	u8 probes;
+	struct tquic_cstream cout;
+	struct tquic_reasm cin;
+	u8 cout_buf[TQUIC_CRYPTO_TX_CAP];
+	u8 cout_need[TQUIC_CRYPTO_TX_CAP / 8];
+	u8 cout_acked[TQUIC_CRYPTO_TX_CAP / 8];
+	u8 cin_buf[TQUIC_CRYPTO_RX_CAP];
+	u8 cin_have[TQUIC_CRYPTO_RX_CAP / 8];
+};
+
+/**
+ * struct tquic_conn - one connection
+ *
+ * Fields are private to conn.c except where a comment says otherwise; the
+ * owner reads @state, @stats, the CIDs and @close_* for dumps.
+ */
+struct tquic_conn {
+	const struct tquic_conn_ops *ops;
+	bool is_server;
+	u32 version;
+	enum tquic_conn_state state;
+
+	u8 scid[TQUIC_MAX_CID_LEN], scid_len;
+	u8 dcid[TQUIC_MAX_CID_LEN], dcid_len;
+	u8 odcid[TQUIC_MAX_CID_LEN], odcid_len;
+	u8 retry_scid[TQUIC_MAX_CID_LEN], retry_scid_len;
+	u8 peer_scid[TQUIC_MAX_CID_LEN], peer_scid_len;
+	bool got_peer_scid;
+	bool retried;
+	u8 token[TQUIC_MAX_TOKEN_LEN];
+	u16 token_len;
+
+	struct tquic_conn_level lvl[TQUIC_NR_LEVELS];
+	struct tquic_path_rec pr;
+	struct tquic_peer_cids pcids;
+
+	struct tquic_tparams local_tp, peer_tp;
+	bool has_peer_tp;
+	u8 local_tp_buf[TQUIC_TP_BUF];
+	size_t local_tp_len;
+
+	bool tls_done;		/* TLS handshake complete */
+	bool confirmed;		/* RFC 9001 §4.1.2 */
+	bool handshake_done_pending;
+	bool addr_validated;	/* server: the peer's address */
+	bool peer_validated_us;	/* client: RFC 9002 §6.2.2.1 */
+	bool sent_handshake;	/* client: a Handshake packet went out */
+	u64 amp_rx, amp_tx;	/* RFC 9000 §8.1 */
+
+	unsigned int pto_count;
+	u64 pto_anchor;
+	u64 idle_timeout;	/* negotiated, microseconds; 0: none */
+	u64 idle_deadline;
+	u64 close_deadline;
+	bool ack_eliciting_since_rx;
+
+	u64 close_error;
+	u64 close_frame_type;
+	bool close_app;
+	bool close_remote;	/* the error code is the peer's */
+	bool close_send;	/* a CONNECTION_CLOSE is owed */
+	u8 close_sent;
+
+	u8 path_response[TQUIC_PATH_DATA_LEN];
+	bool path_response_pending;
+
+	struct tquic_pending_pkt pending[TQUIC_PENDING_PKTS];
+	u8 npending;
+	u8 chunk[2048];		/* CRYPTO bytes on their way to the owner */
+
+	struct tquic_conn_stats stats;
+};
+
+int tquic_conn_init(struct tquic_conn *c, const struct tquic_conn_cfg *cfg,
+		    const struct tquic_conn_ops *ops);
+void tquic_conn_destroy(struct tquic_conn *c);
+
+void tquic_conn_recv(struct tquic_conn *c, u64 now, u8 *dgram, size_t len);
+size_t tquic_conn_send(struct tquic_conn *c, u64 now, u8 *buf, size_t cap);
+u64 tquic_conn_timeout(const struct tquic_conn *c);
+void tquic_conn_on_timeout(struct tquic_conn *c, u64 now);
+
+int tquic_conn_crypto_send(struct tquic_conn *c, enum tquic_level level,
+			   const u8 *data, size_t len);
+int tquic_conn_set_secret(struct tquic_conn *c, u64 now, enum tquic_level level,
+			  bool tx, enum tquic_aead_alg alg, const u8 *secret,
+			  size_t secret_len);
+int tquic_conn_set_peer_tparams(struct tquic_conn *c, const u8 *buf,
+				size_t len);
+int tquic_conn_tls_done(struct tquic_conn *c, u64 now);
+void tquic_conn_close(struct tquic_conn *c, u64 now, bool app, u64 error,
+		      u64 frame_type);
+
+struct tquic_hdr;
+int tquic_conn_first_initial(const u8 *dgram, size_t len, struct tquic_hdr *h);
+
+#endif /* _TQUIC_CORE_CONN_H */

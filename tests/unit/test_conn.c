@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kernel/core/conn.c: two connections talking over a simulated link in
+ * simulated time, with a stand-in for TLS that hands over fixed messages
+ * and secrets at the right levels (the real TLS is gatewayd's, tested in
+ * the VM). Loss is drawn from a seeded generator, so every run is the same.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "conn.h"
+#include "header.h"
+#include "quic.h"
+
+#define LINK_DELAY	10000ULL	/* one way, microseconds */
+#define MAXQ		4096
+#define SERVER_FLIGHT	3000		/* TLS bytes in the server's Handshake flight */
+
+struct dgram {
+	u64 at;
+	int to;		/* 0: client, 1: server */
+	size_t len;
+	u8 data[TQUIC_MAX_DGRAM];
+};
+
+struct side {
+	struct tquic_conn *c;
+	struct tquic_conn_ops ops;
+	struct sim *sim;
+	int idx;
+	size_t got[TQUIC_NR_LEVELS];
+	int states[8];
+	int nstates;
+};
+
+struct sim {
+	struct side s[2];
+	struct dgram *q;
+	int nq;
+	u64 now;
+	u32 rng;
+	unsigned int loss_pct[2];	/* toward side i */
+	u64 sent_to[2], bytes_to[2];
+	u64 server_rx_before_valid, server_tx_before_valid;
+	bool amp_violation;
+	bool corrupt_server_tp;
+};
+
+static const u8 hs_secret_c[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+static const u8 hs_secret_s[32] = { 9, 8, 7, 6, 5, 4, 3, 2, 1 };
+static const u8 app_secret_c[32] = { 0xa1, 0xa2 };
+static const u8 app_secret_s[32] = { 0xb1, 0xb2 };
+
+static u32 sim_rand(struct sim *m)
+{
+	m->rng = m->rng * 1103515245u + 12345u;
+	return (m->rng >> 8) % 100;
+}
+
+static void sim_install(struct side *sd, enum tquic_level lvl,
+			const u8 *mine, const u8 *theirs)
+{
+	assert_int_equal(tquic_conn_set_secret(sd->c, sd->sim->now, lvl, true,
+					       TQUIC_AES_128_GCM, mine, 32), 0);
+	assert_int_equal(tquic_conn_set_secret(sd->c, sd->sim->now, lvl, false,
+					       TQUIC_AES_128_GCM, theirs, 32), 0);
+}
+
+static void peer_tparams(struct side *sd)
+{
+	struct sim *m = sd->sim;
+	struct tquic_conn *peer = m->s[!sd->idx].c;
+	u8 tp[TQUIC_TP_BUF];
+
+	memcpy(tp, peer->local_tp_buf, peer->local_tp_len);
+	if (sd->idx == 0 && m->corrupt_server_tp) {
+		struct tquic_tparams t;
+
+		assert_int_equal(tquic_tparams_read(tp, peer->local_tp_len,
+						    true, &t), 0);
+		t.initial_scid[0] ^= 1;
+		assert_true(tquic_tparams_write(tp, sizeof(tp), true, &t) > 0);
+	}
+	tquic_conn_set_peer_tparams(sd->c, tp, peer->local_tp_len);
+}
+
+/* The TLS stand-in: messages are runs of one byte value. */
+static void on_crypto(void *ctx, enum tquic_level lvl, const u8 *d, size_t n)
+{
+	struct side *sd = ctx;
+	static u8 flight[SERVER_FLIGHT];
+	size_t before = sd->got[lvl];
+
+	(void)d;
+	sd->got[lvl] += n;
+	if (sd->idx == 1 && lvl == TQUIC_LEVEL_INITIAL && before < 300 &&
+	    sd->got[lvl] >= 300) {
+		/* server: ClientHello complete */
+		u8 sh[90];
+
+		memset(sh, 0x02, sizeof(sh));
+		assert_int_equal(tquic_conn_crypto_send(sd->c, lvl, sh,
+							sizeof(sh)), 0);
+		sim_install(sd, TQUIC_LEVEL_HANDSHAKE, hs_secret_s, hs_secret_c);
+		memset(flight, 0x08, sizeof(flight));
+		assert_int_equal(tquic_conn_crypto_send(sd->c,
+				TQUIC_LEVEL_HANDSHAKE, flight, sizeof(flight)), 0);
+		sim_install(sd, TQUIC_LEVEL_APP, app_secret_s, app_secret_c);
+		peer_tparams(sd);
+	} else if (sd->idx == 0 && lvl == TQUIC_LEVEL_INITIAL &&
+		   before < 90 && sd->got[lvl] >= 90) {
+		sim_install(sd, TQUIC_LEVEL_HANDSHAKE, hs_secret_c, hs_secret_s);
+	} else if (sd->idx == 0 && lvl == TQUIC_LEVEL_HANDSHAKE &&
+		   before < SERVER_FLIGHT && sd->got[lvl] >= SERVER_FLIGHT) {
+		u8 fin[36];
+
+		sim_install(sd, TQUIC_LEVEL_APP, app_secret_c, app_secret_s);
+		peer_tparams(sd);
+		if (sd->c->state >= TQUIC_CONN_CLOSING)
+			return;
+		memset(fin, 0x14, sizeof(fin));
+		assert_int_equal(tquic_conn_crypto_send(sd->c,
+				TQUIC_LEVEL_HANDSHAKE, fin, sizeof(fin)), 0);
+		assert_int_equal(tquic_conn_tls_done(sd->c, sd->sim->now), 0);
+	} else if (sd->idx == 1 && lvl == TQUIC_LEVEL_HANDSHAKE &&
+		   before < 36 && sd->got[lvl] >= 36) {
+		assert_int_equal(tquic_conn_tls_done(sd->c, sd->sim->now), 0);
+	}
+}
+
+static void on_state(void *ctx, enum tquic_conn_state st)
+{
+	struct side *sd = ctx;
+
+	if (sd->nstates < 8)
+		sd->states[sd->nstates++] = st;
+}
+
+static void sim_flush(struct sim *m, int from)
+{
+	struct tquic_conn *c = m->s[from].c;
+	u8 buf[1500];
+	size_t n;
+	int guard = 0;
+
+	while ((n = tquic_conn_send(c, m->now, buf, sizeof(buf))) > 0) {
+		assert_true(n <= TQUIC_MAX_DGRAM);
+		assert_true(++guard < 1000);
+		if (from == 1 && !c->addr_validated) {
+			m->server_tx_before_valid += n;
+			if (m->server_tx_before_valid >
+			    3 * c->amp_rx)
+				m->amp_violation = true;
+		}
+		m->sent_to[!from]++;
+		m->bytes_to[!from] += n;
+		if (sim_rand(m) < m->loss_pct[!from])
+			continue;
+		assert_true(m->nq < MAXQ);
+		m->q[m->nq].at = m->now + LINK_DELAY;
+		m->q[m->nq].to = !from;
+		m->q[m->nq].len = n;
+		memcpy(m->q[m->nq].data, buf, n);
+		m->nq++;
+	}
+}
+
+static struct sim *sim_new(u32 seed, u32 version)
+{
+	struct sim *m = calloc(1, sizeof(*m));
+	struct tquic_conn_cfg cfg = { 0 };
+	int i;
+
+	assert_non_null(m);
+	m->q = calloc(MAXQ, sizeof(*m->q));
+	assert_non_null(m->q);
+	m->rng = seed;
+	m->now = 1000000;
+	for (i = 0; i < 2; i++) {
+		m->s[i].c = calloc(1, sizeof(struct tquic_conn));
+		assert_non_null(m->s[i].c);
+		m->s[i].sim = m;
+		m->s[i].idx = i;
+		m->s[i].ops.crypto_data = on_crypto;
+		m->s[i].ops.state_changed = on_state;
+		m->s[i].ops.ctx = &m->s[i];
+	}
+	/* client */
+	cfg.version = version;
+	cfg.scid_len = 8;
+	memset(cfg.scid, 0xc1, 8);
+	cfg.dcid_len = 8;
+	memset(cfg.dcid, 0xd0, 8);
+	cfg.idle_timeout_ms = 30000;
+	cfg.now = m->now;
+	assert_int_equal(tquic_conn_init(m->s[0].c, &cfg, &m->s[0].ops), 0);
+	return m;
+}
+
+/* the server comes into being for the client's first Initial */
+static void sim_accept(struct sim *m, const struct dgram *d)
+{
+	struct tquic_conn_cfg cfg = { 0 };
+	struct tquic_hdr h;
+
+	assert_int_equal(tquic_conn_first_initial(d->data, d->len, &h), 0);
+	cfg.is_server = true;
+	cfg.version = h.version;
+	cfg.scid_len = 8;
+	memset(cfg.scid, 0x5e, 8);
+	cfg.dcid_len = h.scid_len;
+	memcpy(cfg.dcid, h.scid, h.scid_len);
+	cfg.odcid_len = h.dcid_len;
+	memcpy(cfg.odcid, h.dcid, h.dcid_len);
+	memset(cfg.reset_token, 0x77, sizeof(cfg.reset_token));
+	cfg.idle_timeout_ms = 30000;
+	cfg.now = m->now;
+	assert_int_equal(tquic_conn_init(m->s[1].c, &cfg, &m->s[1].ops), 0);
+	m->s[1].nstates = 0;
+}
+
+static void sim_free(struct sim *m)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		tquic_conn_destroy(m->s[i].c);
+		free(m->s[i].c);
+	}
+	free(m->q);
+	free(m);
+}
+
+static bool server_up(const struct sim *m)
+{
+	return m->s[1].c->scid_len != 0;
+}
+
+/* Runs until @done or @until; returns whether @done became true. */
+static bool sim_run(struct sim *m, u64 until,
+		    bool (*done)(const struct sim *m))
+{
+	u8 hello[300];
+
+	memset(hello, 0x01, sizeof(hello));
+	if (!m->s[0].got[0] && !m->s[0].c->lvl[0].cout.len)
+		assert_int_equal(tquic_conn_crypto_send(m->s[0].c,
+				TQUIC_LEVEL_INITIAL, hello, sizeof(hello)), 0);
+	sim_flush(m, 0);
+	while (m->now < until) {
+		u64 next = 0, t;
+		int i, best = -1;
+
+		if (done && done(m))
+			return true;
+		for (i = 0; i < m->nq; i++)
+			if (best < 0 || m->q[i].at < m->q[best].at)
+				best = i;
+		if (best >= 0)
+			next = m->q[best].at;
+		for (i = 0; i < 2; i++) {
+			if (i == 1 && !server_up(m))
+				continue;
+			t = tquic_conn_timeout(m->s[i].c);
+			if (t && (!next || t < next)) {
+				next = t;
+				best = -1;
+			}
+		}
+		if (!next)
+			break;
+		if (next > m->now)
+			m->now = next;
+		if (best >= 0) {
+			struct dgram d = m->q[best];
+
+			m->q[best] = m->q[--m->nq];
+			if (d.to == 1 && !server_up(m))
+				sim_accept(m, &d);
+			tquic_conn_recv(m->s[d.to].c, m->now, d.data, d.len);
+			sim_flush(m, d.to);
+			if (d.to == 1)
+				sim_flush(m, 0);
+			continue;
+		}
+		for (i = 0; i < 2; i++) {
+			if (i == 1 && !server_up(m))
+				continue;
+			t = tquic_conn_timeout(m->s[i].c);
+			if (t && t <= m->now) {
+				tquic_conn_on_timeout(m->s[i].c, m->now);
+				sim_flush(m, i);
+			}
+		}
+	}
+	return done ? done(m) : false;
+}
+
+static bool both_confirmed(const struct sim *m)
+{
+	return m->s[0].c->confirmed && m->s[1].c->confirmed &&
+	       m->s[0].c->state == TQUIC_CONN_ESTABLISHED &&
+	       m->s[1].c->state == TQUIC_CONN_ESTABLISHED;
+}
+
+static bool both_closed(const struct sim *m)
+{
+	return m->s[0].c->state == TQUIC_CONN_CLOSED &&
+	       m->s[1].c->state == TQUIC_CONN_CLOSED;
+}
+
+static void check_established(const struct sim *m)
+{
+	const struct tquic_conn *c = m->s[0].c, *s = m->s[1].c;
+
+	assert_true(both_confirmed(m));
+	/* each side's Destination CID is the other's Source CID */
+	assert_int_equal(c->dcid_len, s->scid_len);
+	assert_memory_equal(c->dcid, s->scid, s->scid_len);
+	assert_int_equal(s->dcid_len, c->scid_len);
+	assert_memory_equal(s->dcid, c->scid, c->scid_len);
+	/* every TLS byte arrived exactly once, in order */
+	assert_int_equal(m->s[1].got[TQUIC_LEVEL_INITIAL], 300);
+	assert_int_equal(m->s[0].got[TQUIC_LEVEL_INITIAL], 90);
+	assert_int_equal(m->s[0].got[TQUIC_LEVEL_HANDSHAKE], SERVER_FLIGHT);
+	assert_int_equal(m->s[1].got[TQUIC_LEVEL_HANDSHAKE], 36);
+	/* Initial and Handshake keys are gone on both sides (RFC 9001 §4.9) */
+	assert_true(c->lvl[TQUIC_LEVEL_INITIAL].discarded);
+	assert_true(c->lvl[TQUIC_LEVEL_HANDSHAKE].discarded);
+	assert_true(s->lvl[TQUIC_LEVEL_INITIAL].discarded);
+	assert_true(s->lvl[TQUIC_LEVEL_HANDSHAKE].discarded);
+	assert_false(m->amp_violation);
+}
+
+static void test_handshake_clean(void **state)
+{
+	static const u32 versions[] = { TQUIC_VERSION_1, TQUIC_VERSION_2 };
+	size_t v;
+
+	(void)state;
+	for (v = 0; v < 2; v++) {
+		struct sim *m = sim_new(1, versions[v]);
+
+		assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+		check_established(m);
+		/* one round trip for the first flight, one for the rest */
+		assert_true(m->now - 1000000 <= 5 * LINK_DELAY);
+		assert_int_equal(m->s[0].c->stats.pkts_lost, 0);
+		assert_int_equal(m->s[1].c->stats.pkts_lost, 0);
+		assert_int_equal(m->s[0].c->stats.pkts_undecryptable, 0);
+		assert_int_equal(m->s[1].c->stats.pkts_undecryptable, 0);
+		/* the server was amplification-limited: 3000 bytes of flight */
+		assert_true(m->s[1].c->amp_tx <= 3 * m->s[1].c->amp_rx ||
+			    m->s[1].c->addr_validated);
+		assert_int_equal(m->s[0].states[0], TQUIC_CONN_ESTABLISHED);
+		assert_int_equal(m->s[1].states[0], TQUIC_CONN_ESTABLISHED);
+		/* the HANDSHAKE_DONE got through and was acknowledged */
+		sim_run(m, m->now + 200000, NULL);
+		assert_false(m->s[1].c->handshake_done_pending);
+		sim_free(m);
+	}
+}
+
+/* RFC 9002: with 30% loss each way the PTO schedule still completes it. */
+static void test_handshake_lossy(void **state)
+{
+	u32 seed;
+	u64 worst = 0;
+
+	(void)state;
+	for (seed = 1; seed <= 50; seed++) {
+		struct sim *m = sim_new(seed, TQUIC_VERSION_1);
+
+		m->loss_pct[0] = 30;
+		m->loss_pct[1] = 30;
+		assert_true(sim_run(m, m->now + 20000000, both_confirmed));
+		check_established(m);
+		if (m->now - 1000000 > worst)
+			worst = m->now - 1000000;
+		sim_free(m);
+	}
+	print_message("# 50 lossy handshakes: slowest %llu ms\n",
+		      (unsigned long long)(worst / 1000));
+}
+
+static bool client_closed(const struct sim *m)
+{
+	return m->s[0].c->state == TQUIC_CONN_CLOSED;
+}
+
+/* nothing answers: probes back off, the idle timeout ends it */
+static void test_unreachable(void **state)
+{
+	struct sim *m = sim_new(7, TQUIC_VERSION_1);
+
+	(void)state;
+	m->loss_pct[1] = 100;
+	assert_true(sim_run(m, m->now + 60000000, client_closed));
+	/*
+	 * RFC 9002 §6.2.1: without an RTT sample the PTO is 3 x 333 ms and
+	 * doubles: probes at 1, 3, 7 and 15 s; the next (31 s) comes after
+	 * the 30 s idle timeout.
+	 */
+	assert_int_equal(m->s[0].c->stats.ptos, 4);
+	assert_in_range(m->sent_to[1], 5, 9);
+	assert_true(m->now - 1000000 >= 30000000);
+	assert_true(m->now - 1000000 < 31000000);
+	assert_false(server_up(m));
+	sim_free(m);
+}
+
+static void test_close_app(void **state)
+{
+	struct sim *m = sim_new(3, TQUIC_VERSION_1);
+
+	(void)state;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	tquic_conn_close(m->s[0].c, m->now, true, 0x42, 0);
+	assert_int_equal(m->s[0].c->state, TQUIC_CONN_CLOSING);
+	assert_true(sim_run(m, m->now + 10000000, both_closed));
+	assert_true(m->s[1].c->close_remote);
+	assert_true(m->s[1].c->close_app);
+	assert_int_equal(m->s[1].c->close_error, 0x42);
+	/* the server drained: closing was never its state */
+	assert_int_equal(m->s[1].states[1], TQUIC_CONN_DRAINING);
+	assert_int_equal(m->s[1].states[2], TQUIC_CONN_CLOSED);
+	sim_free(m);
+}
+
+static void test_idle_timeout(void **state)
+{
+	struct sim *m = sim_new(4, TQUIC_VERSION_2);
+	u64 t0;
+
+	(void)state;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	sim_run(m, m->now + 500000, NULL);
+	t0 = m->now;
+	m->loss_pct[0] = 100;
+	m->loss_pct[1] = 100;
+	assert_true(sim_run(m, m->now + 60000000, both_closed));
+	assert_true(m->now - t0 <= 30000000);
+	assert_false(m->s[0].c->close_remote);
+	assert_int_equal(m->s[0].c->close_error, 0);
+	sim_free(m);
+}
+
+/* RFC 9000 §7.3: a changed initial_source_connection_id is refused */
+static void test_tparams_mismatch(void **state)
+{
+	struct sim *m = sim_new(5, TQUIC_VERSION_1);
+
+	(void)state;
+	m->corrupt_server_tp = true;
+	assert_true(sim_run(m, m->now + 10000000, both_closed));
+	assert_false(m->s[0].c->close_remote);
+	assert_int_equal(m->s[0].c->close_error, 0x08);
+	assert_true(m->s[1].c->close_remote);
+	assert_int_equal(m->s[1].c->close_error, 0x08);
+	assert_false(m->s[0].c->tls_done);
+	sim_free(m);
+}
+
+/* garbage aimed at an established connection changes nothing */
+static void test_garbage(void **state)
+{
+	struct sim *m = sim_new(6, TQUIC_VERSION_1);
+	u8 buf[1500];
+	u32 r = 99;
+	int i;
+	size_t j, n;
+
+	(void)state;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	for (i = 0; i < 5000; i++) {
+		n = 1 + (r = r * 1103515245u + 12345u) % sizeof(buf);
+		for (j = 0; j < n; j++)
+			buf[j] = (u8)((r = r * 1103515245u + 12345u) >> 16);
+		/* half of them carry the server's CID so they get decrypted */
+		if (i & 1) {
+			buf[0] = (buf[0] & 0x3b) | 0x40;
+			if (n > 9)
+				memcpy(buf + 1, m->s[1].c->scid, 8);
+		}
+		tquic_conn_recv(m->s[1].c, m->now, buf, n);
+	}
+	assert_int_equal(m->s[1].c->state, TQUIC_CONN_ESTABLISHED);
+	assert_true(m->s[1].c->stats.pkts_undecryptable > 1000);
+	/* and it still works */
+	sim_flush(m, 1);
+	tquic_conn_close(m->s[1].c, m->now, true, 7, 0);
+	assert_true(sim_run(m, m->now + 10000000, both_closed));
+	assert_int_equal(m->s[0].c->close_error, 7);
+	sim_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handshake_clean),
+		cmocka_unit_test(test_handshake_lossy),
+		cmocka_unit_test(test_unreachable),
+		cmocka_unit_test(test_close_app),
+		cmocka_unit_test(test_idle_timeout),
+		cmocka_unit_test(test_tparams_mismatch),
+		cmocka_unit_test(test_garbage),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
