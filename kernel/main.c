@@ -11,6 +11,7 @@
 #include <linux/module.h>
 
 #include "core/selftest.h"
+#include "netlink.h"
 #include "netns.h"
 #include "version.h"
 
@@ -49,6 +50,12 @@ static int __init tquic_mod_init(void)
 		pr_err("per-namespace state: error %d\n", err);
 		return err;
 	}
+	err = tquic_nl_init();
+	if (err) {
+		pr_err("generic netlink family: error %d\n", err);
+		tquic_netns_exit();
+		return err;
+	}
 
 	pr_info("version %s loaded\n", TQUIC_VERSION);
 	return 0;
@@ -56,6 +63,7 @@ static int __init tquic_mod_init(void)
 
 static void __exit tquic_mod_exit(void)
 {
+	tquic_nl_exit();
 	tquic_netns_exit();
 	pr_info("unloaded\n");
 }

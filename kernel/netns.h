@@ -5,17 +5,39 @@
 #ifndef _TQUIC_NETNS_H
 #define _TQUIC_NETNS_H
 
+#include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
 
 struct net;
 struct proc_dir_entry;
 
+#define TQUIC_RESET_KEY_LEN	32
+#define TQUIC_RX_BUF		2048
+#define TQUIC_RELEASED_MAX	16
+
 /**
  * struct tquic_net - what tquic keeps in each network namespace
- * @lock: serialises changes to @conns
- * @conns: connections owned by this namespace
+ * @net: the namespace
+ * @lock: serialises everything below but @rel_*: sockets, connections and
+ *	every connection's protocol state
+ * @conns: connections (struct tquic_connection)
+ * @socks: UDP sockets (struct tquic_sock)
+ * @conn_ids: connection IDs given to userspace
+ * @listener_ids: listener IDs given to userspace
  * @nconns: number of entries on @conns
+ * @nlisteners: listening sockets
+ * @work: receives datagrams and runs due timers
+ * @dying: the namespace is going: nothing new starts
+ * @reset_key: static key for stateless reset tokens (RFC 9000 §10.3.2)
+ * @rxbuf: where datagrams are read to
+ * @txbuf: where datagrams are built
+ * @rel_lock: protects @released and @nreleased
+ * @released: netlink ports that closed, for @work to clean up after
+ * @nreleased: entries in @released
  * @proc: the namespace's /proc/net/tquic entry
  *
  * Created by the pernet init hook for every namespace (those existing when
@@ -23,13 +45,28 @@ struct proc_dir_entry;
  * hook, so nothing outlives the namespace or the module.
  */
 struct tquic_net {
+	struct net *net;
 	struct mutex lock;
 	struct list_head conns;
+	struct list_head socks;
+	struct idr conn_ids;
+	struct idr listener_ids;
 	unsigned int nconns;
+	unsigned int nlisteners;
+	struct work_struct work;
+	bool dying;
+	u8 reset_key[TQUIC_RESET_KEY_LEN];
+	u8 rxbuf[TQUIC_RX_BUF];
+	u8 txbuf[TQUIC_RX_BUF];
+	spinlock_t rel_lock;
+	u32 released[TQUIC_RELEASED_MAX];
+	unsigned int nreleased;
 	struct proc_dir_entry *proc;
 };
 
 struct tquic_net *tquic_net(const struct net *net);
+void tquic_net_kick(struct tquic_net *tn);
+void tquic_net_port_released(struct tquic_net *tn, u32 portid);
 int tquic_netns_init(void);
 void tquic_netns_exit(void);
 

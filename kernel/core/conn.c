@@ -39,7 +39,7 @@ struct tquic_rec_ctx {
 };
 
 static void tquic_conn_set_state(struct tquic_conn *c,
-				 enum tquic_conn_state state)
+				 enum tquic_state state)
 {
 	if (c->state == state)
 		return;
@@ -209,7 +209,7 @@ int tquic_conn_init(struct tquic_conn *c, const struct tquic_conn_cfg *cfg,
 		return -EINVAL;
 	c->is_server = cfg->is_server;
 	c->version = cfg->version;
-	c->state = TQUIC_CONN_HANDSHAKE;
+	c->state = TQUIC_STATE_HANDSHAKE;
 	memcpy(c->scid, cfg->scid, cfg->scid_len);
 	c->scid_len = cfg->scid_len;
 	memcpy(c->dcid, cfg->dcid, cfg->dcid_len);
@@ -291,7 +291,7 @@ void tquic_conn_destroy(struct tquic_conn *c)
 void tquic_conn_close(struct tquic_conn *c, u64 now, bool app, u64 error,
 		      u64 frame_type)
 {
-	if (c->state >= TQUIC_CONN_CLOSING)
+	if (c->state >= TQUIC_STATE_CLOSING)
 		return;
 	c->close_app = app;
 	c->close_error = error;
@@ -299,15 +299,15 @@ void tquic_conn_close(struct tquic_conn *c, u64 now, bool app, u64 error,
 	c->close_remote = false;
 	c->close_send = true;
 	c->close_deadline = now + 3 * tquic_conn_pto(c);
-	tquic_conn_set_state(c, TQUIC_CONN_CLOSING);
+	tquic_conn_set_state(c, TQUIC_STATE_CLOSING);
 }
 
 static void tquic_conn_drain(struct tquic_conn *c, u64 now, bool app,
 			     u64 error)
 {
-	if (c->state >= TQUIC_CONN_DRAINING)
+	if (c->state >= TQUIC_STATE_DRAINING)
 		return;
-	if (c->state != TQUIC_CONN_CLOSING) {
+	if (c->state != TQUIC_STATE_CLOSING) {
 		c->close_app = app;
 		c->close_error = error;
 		c->close_frame_type = 0;
@@ -316,7 +316,7 @@ static void tquic_conn_drain(struct tquic_conn *c, u64 now, bool app,
 	c->close_send = false;
 	/* RFC 9000 §10.2.2 */
 	c->close_deadline = now + 3 * tquic_conn_pto(c);
-	tquic_conn_set_state(c, TQUIC_CONN_DRAINING);
+	tquic_conn_set_state(c, TQUIC_STATE_DRAINING);
 }
 
 static void tquic_conn_deliver_crypto(struct tquic_conn *c,
@@ -407,7 +407,7 @@ static u64 tquic_conn_frames(struct tquic_conn *c, u64 now,
 			if (err)
 				return TQUIC_FRAME_ENCODING_ERROR;
 			tquic_conn_deliver_crypto(c, level);
-			if (c->state >= TQUIC_CONN_CLOSING)
+			if (c->state >= TQUIC_STATE_CLOSING)
 				return 0;
 			break;
 		case TQUIC_FT_HANDSHAKE_DONE:
@@ -639,8 +639,8 @@ static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
 		tquic_conn_close(c, now, false, err, bad_frame);
 		return;
 	}
-	if (closed || c->state >= TQUIC_CONN_CLOSING) {
-		if (c->state == TQUIC_CONN_CLOSING &&
+	if (closed || c->state >= TQUIC_STATE_CLOSING) {
+		if (c->state == TQUIC_STATE_CLOSING &&
 		    c->close_sent < TQUIC_CLOSE_REPEAT)
 			c->close_send = true;	/* RFC 9000 §10.2.1 */
 		return;
@@ -671,7 +671,7 @@ void tquic_conn_recv(struct tquic_conn *c, u64 now, u8 *dgram, size_t len)
 {
 	size_t off = 0;
 
-	if (c->state >= TQUIC_CONN_DRAINING)
+	if (c->state >= TQUIC_STATE_DRAINING)
 		return;
 	while (off < len) {
 		struct tquic_hdr h;
@@ -699,7 +699,7 @@ void tquic_conn_recv(struct tquic_conn *c, u64 now, u8 *dgram, size_t len)
 				c->close_app = false;
 				c->close_remote = true;
 				c->close_error = TQUIC_CONNECTION_REFUSED;
-				tquic_conn_set_state(c, TQUIC_CONN_CLOSED);
+				tquic_conn_set_state(c, TQUIC_STATE_CLOSED);
 			}
 			return;
 		}
@@ -712,7 +712,7 @@ void tquic_conn_recv(struct tquic_conn *c, u64 now, u8 *dgram, size_t len)
 			return;
 		}
 		tquic_conn_recv_pkt(c, now, &h, pkt, len);
-		if (c->state >= TQUIC_CONN_DRAINING)
+		if (c->state >= TQUIC_STATE_DRAINING)
 			return;
 		off += h.len;
 	}
@@ -726,7 +726,7 @@ static bool tquic_conn_wants(struct tquic_conn *c, enum tquic_level level,
 
 	if (!l->has_tx || l->discarded)
 		return false;
-	if (c->state == TQUIC_CONN_CLOSING)
+	if (c->state == TQUIC_STATE_CLOSING)
 		return true;
 	if (l->any_rx && tquic_ackrx_due(&l->ackrx, now))
 		return true;
@@ -761,7 +761,7 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 	u8 ranges[256];
 	u32 off, n;
 
-	if (c->state == TQUIC_CONN_CLOSING) {
+	if (c->state == TQUIC_STATE_CLOSING) {
 		memset(&f, 0, sizeof(f));
 		/* RFC 9000 §10.2.3: no application close before 1-RTT */
 		if (c->close_app && level == TQUIC_LEVEL_APP) {
@@ -959,9 +959,9 @@ size_t tquic_conn_send(struct tquic_conn *c, u64 now, u8 *buf, size_t cap)
 	size_t used = 0, min_len;
 	int i, last = -1;
 
-	if (c->state >= TQUIC_CONN_DRAINING)
+	if (c->state >= TQUIC_STATE_DRAINING)
 		return 0;
-	if (c->state == TQUIC_CONN_CLOSING && !c->close_send)
+	if (c->state == TQUIC_STATE_CLOSING && !c->close_send)
 		return 0;
 	if (cap > TQUIC_MAX_DGRAM)
 		cap = TQUIC_MAX_DGRAM;
@@ -985,7 +985,7 @@ size_t tquic_conn_send(struct tquic_conn *c, u64 now, u8 *buf, size_t cap)
 		return 0;
 	/* RFC 9000 §14.1: a client pads every datagram with an Initial */
 	if (want[TQUIC_LEVEL_INITIAL] &&
-	    (!c->is_server || c->state == TQUIC_CONN_CLOSING ||
+	    (!c->is_server || c->state == TQUIC_STATE_CLOSING ||
 	     (allow && (c->lvl[0].probes ||
 			tquic_cstream_pending(&c->lvl[0].cout)))))
 		pad = true;
@@ -1014,7 +1014,7 @@ size_t tquic_conn_send(struct tquic_conn *c, u64 now, u8 *buf, size_t cap)
 		used = TQUIC_MIN_INITIAL_DGRAM;
 	}
 	c->amp_tx += used;
-	if (c->state == TQUIC_CONN_CLOSING) {
+	if (c->state == TQUIC_STATE_CLOSING) {
 		c->close_send = false;
 		c->close_sent++;
 	}
@@ -1091,9 +1091,9 @@ u64 tquic_conn_timeout(const struct tquic_conn *c)
 	u64 t = 0, loss = 0;
 	int i, level;
 
-	if (c->state == TQUIC_CONN_CLOSED)
+	if (c->state == TQUIC_STATE_CLOSED)
 		return 0;
-	if (c->state >= TQUIC_CONN_CLOSING)
+	if (c->state >= TQUIC_STATE_CLOSING)
 		return c->close_deadline;
 	t = c->idle_deadline;
 	for (i = 0; i < TQUIC_NR_LEVELS; i++) {
@@ -1130,11 +1130,11 @@ void tquic_conn_on_timeout(struct tquic_conn *c, u64 now)
 	int i, level = -1;
 	u64 t;
 
-	if (c->state == TQUIC_CONN_CLOSED)
+	if (c->state == TQUIC_STATE_CLOSED)
 		return;
-	if (c->state >= TQUIC_CONN_CLOSING) {
+	if (c->state >= TQUIC_STATE_CLOSING) {
 		if (now >= c->close_deadline)
-			tquic_conn_set_state(c, TQUIC_CONN_CLOSED);
+			tquic_conn_set_state(c, TQUIC_STATE_CLOSED);
 		return;
 	}
 	if (c->idle_deadline && now >= c->idle_deadline) {
@@ -1142,7 +1142,7 @@ void tquic_conn_on_timeout(struct tquic_conn *c, u64 now)
 		c->close_app = false;
 		c->close_remote = false;
 		c->close_error = TQUIC_NO_ERROR;
-		tquic_conn_set_state(c, TQUIC_CONN_CLOSED);
+		tquic_conn_set_state(c, TQUIC_STATE_CLOSED);
 		return;
 	}
 	for (i = 0; i < TQUIC_NR_LEVELS; i++) {
@@ -1187,7 +1187,7 @@ int tquic_conn_crypto_send(struct tquic_conn *c, enum tquic_level level,
 {
 	if ((unsigned int)level >= TQUIC_NR_LEVELS)
 		return -EINVAL;
-	if (c->lvl[level].discarded || c->state >= TQUIC_CONN_CLOSING)
+	if (c->lvl[level].discarded || c->state >= TQUIC_STATE_CLOSING)
 		return -ESTALE;
 	return tquic_cstream_write(&c->lvl[level].cout, data, len);
 }
@@ -1220,7 +1220,7 @@ int tquic_conn_set_secret(struct tquic_conn *c, u64 now, enum tquic_level level,
 	    secret_len != tquic_hash_len(tquic_aead_hash(alg)))
 		return -EINVAL;
 	l = &c->lvl[level];
-	if (l->discarded || c->state >= TQUIC_CONN_CLOSING)
+	if (l->discarded || c->state >= TQUIC_STATE_CLOSING)
 		return -ESTALE;
 	if (tx ? l->has_tx : l->has_rx)
 		return -EEXIST;
@@ -1314,7 +1314,7 @@ int tquic_conn_tls_done(struct tquic_conn *c, u64 now)
 {
 	struct tquic_conn_level *app = &c->lvl[TQUIC_LEVEL_APP];
 
-	if (c->state != TQUIC_CONN_HANDSHAKE)
+	if (c->state != TQUIC_STATE_HANDSHAKE)
 		return -ESTALE;
 	if (!app->has_tx || !app->has_rx || !c->has_peer_tp) {
 		/* RFC 9001 §8.2: the extension is mandatory */
@@ -1330,7 +1330,7 @@ int tquic_conn_tls_done(struct tquic_conn *c, u64 now)
 		c->handshake_done_pending = true;
 		tquic_conn_discard(c, TQUIC_LEVEL_HANDSHAKE);	/* §4.9.2 */
 	}
-	tquic_conn_set_state(c, TQUIC_CONN_ESTABLISHED);
+	tquic_conn_set_state(c, TQUIC_STATE_ESTABLISHED);
 	tquic_conn_replay_pending(c, now);
 	return 0;
 }

@@ -23,21 +23,15 @@
 #include "reasm.h"
 #include "recovery.h"
 #include "tparams.h"
+#include "../uapi/tquic.h"
 
-enum tquic_level {
-	TQUIC_LEVEL_INITIAL,
-	TQUIC_LEVEL_HANDSHAKE,
-	TQUIC_LEVEL_APP,
-	TQUIC_NR_LEVELS,
-};
-
-enum tquic_conn_state {
-	TQUIC_CONN_HANDSHAKE,	/* keys being agreed */
-	TQUIC_CONN_ESTABLISHED,	/* TLS done; 1-RTT keys both ways */
-	TQUIC_CONN_CLOSING,	/* we closed: RFC 9000 §10.2.1 */
-	TQUIC_CONN_DRAINING,	/* the peer closed: RFC 9000 §10.2.2 */
-	TQUIC_CONN_CLOSED,	/* nothing more to send or receive */
-};
+/*
+ * Levels and states are the uapi's (enum tquic_level, enum tquic_state):
+ * HANDSHAKE while keys are agreed, ESTABLISHED once TLS is done, CLOSING
+ * after we closed (RFC 9000 §10.2.1), DRAINING after the peer did
+ * (§10.2.2), CLOSED when nothing more is sent or received.
+ */
+#define TQUIC_NR_LEVELS		3
 
 #define TQUIC_MIN_INITIAL_DGRAM	1200	/* RFC 9000 §14.1 */
 #define TQUIC_MAX_DGRAM		1452	/* what we send: 1500 - IPv6 - UDP */
@@ -59,7 +53,7 @@ enum tquic_conn_state {
 struct tquic_conn_ops {
 	void (*crypto_data)(void *ctx, enum tquic_level level, const u8 *data,
 			    size_t len);
-	void (*state_changed)(void *ctx, enum tquic_conn_state state);
+	void (*state_changed)(void *ctx, enum tquic_state state);
 	void *ctx;
 };
 
@@ -156,7 +150,7 @@ struct tquic_conn {
 	const struct tquic_conn_ops *ops;
 	bool is_server;
 	u32 version;
-	enum tquic_conn_state state;
+	enum tquic_state state;
 
 	u8 scid[TQUIC_MAX_CID_LEN], scid_len;
 	u8 dcid[TQUIC_MAX_CID_LEN], dcid_len;

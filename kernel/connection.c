@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections: core/conn.c's state machine bound to a UDP socket, a peer
+ * address, a timer and the netlink port that runs its TLS. Everything here
+ * runs in process context with the namespace's lock held (the namespace's
+ * work, or a netlink command); timers only kick that work.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+
+#include "connection.h"
+#include "core/error.h"
+#include "core/header.h"
+#include "core/retry.h"
+#include "netlink.h"
+#include "netns.h"
+#include "socket.h"
+
+/* connections per namespace, handshakes included */
+#define TQUIC_MAX_CONNS		1024
+/* datagrams sent per kick before yielding */
+#define TQUIC_TX_BURST		64
+
+/**
+ * tquic_now() - the clock core/ runs on
+ *
+ * Return: monotonic time in microseconds.
+ */
+u64 tquic_now(void)
+{
+	return ktime_to_us(ktime_get());
+}
+
+static void tquic_connection_timer(struct timer_list *t)
+{
+	struct tquic_connection *conn = from_timer(conn, t, timer);
+
+	tquic_net_kick(conn->tn);
+}
+
+static bool tquic_connection_announce(struct tquic_connection *conn)
+{
+	if (conn->announced)
+		return true;
+	if (tquic_nl_new_conn(conn))
+		return false;
+	conn->announced = true;
+	return true;
+}
+
+static void tquic_connection_crypto_data(void *ctx, enum tquic_level level,
+					 const u8 *data, size_t len)
+{
+	struct tquic_connection *conn = ctx;
+
+	/* nobody runs TLS for it any more: give up the handshake */
+	if (!tquic_connection_announce(conn) ||
+	    tquic_nl_crypto_data(conn, level, data, len))
+		tquic_conn_close(&conn->c, tquic_now(), false,
+				 TQUIC_INTERNAL_ERROR, 0);
+}
+
+static void tquic_connection_state_changed(void *ctx, enum tquic_state state)
+{
+	struct tquic_connection *conn = ctx;
+
+	if (conn->announced)
+		tquic_nl_state(conn, state);
+}
+
+static struct tquic_connection *tquic_connection_alloc(struct tquic_net *tn,
+						       struct tquic_sock *ts)
+{
+	struct tquic_connection *conn;
+	int id;
+
+	if (tn->nconns >= TQUIC_MAX_CONNS || tn->dying)
+		return ERR_PTR(-EMFILE);
+	conn = kvzalloc(sizeof(*conn), GFP_KERNEL);
+	if (!conn)
+		return ERR_PTR(-ENOMEM);
+	id = idr_alloc_cyclic(&tn->conn_ids, conn, 1, INT_MAX, GFP_KERNEL);
+	if (id < 0) {
+		kvfree(conn);
+		return ERR_PTR(id);
+	}
+	conn->id = id;
+	conn->tn = tn;
+	conn->ts = ts;
+	ts->refs++;
+	timer_setup(&conn->timer, tquic_connection_timer, 0);
+	conn->ops.crypto_data = tquic_connection_crypto_data;
+	conn->ops.state_changed = tquic_connection_state_changed;
+	conn->ops.ctx = conn;
+	list_add_tail(&conn->node, &tn->conns);
+	tn->nconns++;
+	return conn;
+}
+
+/**
+ * tquic_connection_destroy() - free a connection at once, without a word
+ * @conn: connection; its namespace is locked
+ */
+void tquic_connection_destroy(struct tquic_connection *conn)
+{
+	struct tquic_net *tn = conn->tn;
+
+	del_timer_sync(&conn->timer);
+	list_del(&conn->node);
+	idr_remove(&tn->conn_ids, conn->id);
+	tn->nconns--;
+	tquic_conn_destroy(&conn->c);
+	tquic_sock_put(conn->ts);
+	kvfree(conn);
+}
+
+/**
+ * tquic_connection_reap() - free the connections that closed
+ * @tn: namespace, locked; nobody may be walking its sockets
+ */
+void tquic_connection_reap(struct tquic_net *tn)
+{
+	struct tquic_connection *conn, *tmp;
+
+	list_for_each_entry_safe(conn, tmp, &tn->conns, node)
+		if (conn->dead)
+			tquic_connection_destroy(conn);
+}
+
+/**
+ * tquic_connection_find() - the connection a Destination CID names
+ * @tn: namespace, locked
+ * @dcid: the CID
+ * @dcid_len: its length
+ *
+ * A client's Initials carry the CID it chose until the server answers, so
+ * a server connection also answers to that one (RFC 9000 §7.2).
+ *
+ * Return: the connection or NULL.
+ */
+struct tquic_connection *tquic_connection_find(struct tquic_net *tn,
+					       const u8 *dcid, u8 dcid_len)
+{
+	struct tquic_connection *conn;
+
+	list_for_each_entry(conn, &tn->conns, node) {
+		const struct tquic_conn *c = &conn->c;
+
+		if (conn->dead)
+			continue;
+		if (c->scid_len == dcid_len && !memcmp(c->scid, dcid, dcid_len))
+			return conn;
+		if (c->is_server && c->odcid_len == dcid_len &&
+		    !memcmp(c->odcid, dcid, dcid_len))
+			return conn;
+	}
+	return NULL;
+}
+
+/**
+ * tquic_connection_get() - the connection with a userspace ID
+ * @tn: namespace, locked
+ * @id: the ID
+ *
+ * Return: the connection, or NULL (also for one that closed).
+ */
+struct tquic_connection *tquic_connection_get(struct tquic_net *tn, u32 id)
+{
+	struct tquic_connection *conn = idr_find(&tn->conn_ids, id);
+
+	return conn && !conn->dead ? conn : NULL;
+}
+
+/**
+ * tquic_connection_kick() - send what is due and re-arm the timer
+ * @conn: connection; its namespace is locked
+ */
+void tquic_connection_kick(struct tquic_connection *conn)
+{
+	struct tquic_net *tn = conn->tn;
+	u64 now = tquic_now(), deadline;
+	size_t n;
+	int i;
+
+	if (conn->dead)
+		return;
+	for (i = 0; i < TQUIC_TX_BURST; i++) {
+		n = tquic_conn_send(&conn->c, now, tn->txbuf, TQUIC_MAX_DGRAM);
+		if (!n)
+			break;
+		tquic_sock_send(conn->ts, &conn->peer, tn->txbuf, n);
+	}
+	if (i == TQUIC_TX_BURST)
+		tquic_net_kick(tn);
+	if (conn->c.state == TQUIC_STATE_CLOSED) {
+		conn->dead = true;
+		del_timer(&conn->timer);
+		return;
+	}
+	deadline = tquic_conn_timeout(&conn->c);
+	conn->deadline = deadline;
+	if (!deadline) {
+		del_timer(&conn->timer);
+		return;
+	}
+	mod_timer(&conn->timer, jiffies + 1 +
+		  usecs_to_jiffies(deadline > now ? deadline - now : 0));
+}
+
+/**
+ * tquic_connection_run_timers() - run every connection's due deadline
+ * @tn: namespace, locked
+ */
+void tquic_connection_run_timers(struct tquic_net *tn)
+{
+	struct tquic_connection *conn;
+	u64 now = tquic_now();
+
+	list_for_each_entry(conn, &tn->conns, node) {
+		if (conn->dead || !conn->deadline || conn->deadline > now)
+			continue;
+		tquic_conn_on_timeout(&conn->c, now);
+		tquic_connection_kick(conn);
+	}
+}
+
+/**
+ * tquic_connection_connect() - a client connection on @ts
+ * @tn: namespace, locked
+ * @ts: its socket; the connection takes a reference
+ * @peer: the server's address
+ * @version: QUIC version
+ * @idle_timeout_ms: our max_idle_timeout
+ * @owner: netlink port that runs its TLS
+ * @out: the connection
+ *
+ * Return: 0 or a negative errno.
+ */
+int tquic_connection_connect(struct tquic_net *tn, struct tquic_sock *ts,
+			     const struct sockaddr_storage *peer, u32 version,
+			     u32 idle_timeout_ms, u32 owner,
+			     struct tquic_connection **out)
+{
+	struct tquic_conn_cfg cfg = {
+		.version = version,
+		.scid_len = TQUIC_CID_LEN,
+		.dcid_len = TQUIC_CID_LEN,
+		.idle_timeout_ms = idle_timeout_ms,
+		.now = tquic_now(),
+	};
+	struct tquic_connection *conn;
+	int err;
+
+	conn = tquic_connection_alloc(tn, ts);
+	if (IS_ERR(conn))
+		return PTR_ERR(conn);
+	get_random_bytes(cfg.scid, cfg.scid_len);
+	get_random_bytes(cfg.dcid, cfg.dcid_len);
+	err = tquic_conn_init(&conn->c, &cfg, &conn->ops);
+	if (err) {
+		tquic_connection_destroy(conn);
+		return err;
+	}
+	conn->peer = *peer;
+	conn->owner_portid = owner;
+	conn->announced = true;	/* the CONNECT reply announced it */
+	*out = conn;
+	return 0;
+}
+
+static void tquic_connection_send_vn(struct tquic_sock *ts,
+				     const struct sockaddr_storage *from,
+				     const struct tquic_hdr *h)
+{
+	static const u32 versions[] = { TQUIC_VERSION_2, TQUIC_VERSION_1 };
+	struct tquic_net *tn = ts->tn;
+	int n;
+
+	/* RFC 9000 §6.1: CIDs echoed, swapped */
+	n = tquic_vn_write(tn->txbuf, sizeof(tn->txbuf), h->scid, h->scid_len,
+			   h->dcid, h->dcid_len, versions,
+			   ARRAY_SIZE(versions), get_random_u8());
+	if (n > 0 && !tquic_sock_send(ts, from, tn->txbuf, n))
+		ts->vn_sent++;
+}
+
+/**
+ * tquic_connection_accept() - a datagram on a listener that matched nothing
+ * @ts: the listener's socket; its namespace is locked
+ * @from: where it came from
+ * @dgram: the datagram
+ * @len: its length
+ *
+ * A client Initial of a version we speak starts a server connection, which
+ * lives on only if that Initial decrypts; an unknown version in a datagram
+ * of 1200 bytes or more gets Version Negotiation; the rest is dropped.
+ */
+void tquic_connection_accept(struct tquic_sock *ts,
+			     const struct sockaddr_storage *from,
+			     u8 *dgram, size_t len)
+{
+	struct tquic_net *tn = ts->tn;
+	struct tquic_conn_cfg cfg = {
+		.is_server = true,
+		.scid_len = TQUIC_CID_LEN,
+		.idle_timeout_ms = ts->idle_timeout_ms,
+		.now = tquic_now(),
+	};
+	struct tquic_connection *conn;
+	struct tquic_hdr h;
+	int err;
+
+	err = tquic_conn_first_initial(dgram, len, &h);
+	if (err == -EPROTONOSUPPORT) {
+		tquic_connection_send_vn(ts, from, &h);
+		return;
+	}
+	if (err)
+		goto drop;
+	cfg.version = h.version;
+	get_random_bytes(cfg.scid, cfg.scid_len);
+	memcpy(cfg.dcid, h.scid, h.scid_len);
+	cfg.dcid_len = h.scid_len;
+	memcpy(cfg.odcid, h.dcid, h.dcid_len);
+	cfg.odcid_len = h.dcid_len;
+	if (tquic_reset_token(tn->reset_key, sizeof(tn->reset_key), cfg.scid,
+			      cfg.scid_len, cfg.reset_token))
+		goto drop;
+	conn = tquic_connection_alloc(tn, ts);
+	if (IS_ERR(conn))
+		goto drop;
+	conn->peer = *from;
+	conn->listener_id = ts->listener_id;
+	conn->owner_portid = ts->owner_portid;
+	if (tquic_conn_init(&conn->c, &cfg, &conn->ops))
+		goto destroy;
+	/* announced to the owner with its first CRYPTO bytes */
+	tquic_conn_recv(&conn->c, cfg.now, dgram, len);
+	if (!conn->announced)
+		goto destroy;	/* not a decryptable Initial */
+	ts->accepted++;
+	tquic_connection_kick(conn);
+	return;
+destroy:
+	tquic_connection_destroy(conn);
+drop:
+	ts->dropped++;
+}
+
+static bool tquic_sockaddr_eq(const struct sockaddr_storage *a,
+			      const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       ipv6_addr_equal(&x->sin6_addr, &y->sin6_addr);
+	}
+	return false;
+}
+
+/**
+ * tquic_connection_input() - a datagram for @conn
+ * @conn: connection; its namespace is locked
+ * @from: where it came from
+ * @dgram: the datagram, decrypted in place
+ * @len: its length
+ *
+ * Connection migration is not supported yet: datagrams from another
+ * address are dropped.
+ */
+void tquic_connection_input(struct tquic_connection *conn,
+			    const struct sockaddr_storage *from,
+			    u8 *dgram, size_t len)
+{
+	if (!tquic_sockaddr_eq(from, &conn->peer)) {
+		conn->c.stats.pkts_dropped++;
+		return;
+	}
+	tquic_conn_recv(&conn->c, tquic_now(), dgram, len);
+	tquic_connection_kick(conn);
+}
+
+/**
+ * tquic_connection_owner_gone() - a netlink port closed
+ * @tn: namespace, locked
+ * @portid: the port
+ *
+ * Its handshakes cannot finish: they close with INTERNAL_ERROR.
+ * Established connections no longer need it and stay.
+ */
+void tquic_connection_owner_gone(struct tquic_net *tn, u32 portid)
+{
+	struct tquic_connection *conn;
+
+	list_for_each_entry(conn, &tn->conns, node) {
+		if (conn->dead || conn->owner_portid != portid)
+			continue;
+		conn->owner_portid = 0;
+		if (conn->c.state == TQUIC_STATE_HANDSHAKE) {
+			tquic_conn_close(&conn->c, tquic_now(), false,
+					 TQUIC_INTERNAL_ERROR, 0);
+			tquic_connection_kick(conn);
+		}
+	}
+}

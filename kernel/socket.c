@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UDP sockets owned by the module. Each is a kernel socket in the
+ * namespace it serves, bound to the address (and optionally the interface)
+ * userspace named. Arrivals only kick the namespace's work; datagrams are
+ * read there, in process context, and handed to their connection or, on a
+ * listener, to the accept path.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+
+#include "connection.h"
+#include "core/header.h"
+#include "netns.h"
+#include "socket.h"
+
+static void tquic_sock_data_ready(struct sock *sk)
+{
+	struct tquic_sock *ts;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	ts = sk->sk_user_data;
+	if (ts)
+		tquic_net_kick(ts->tn);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static int tquic_sockaddr_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+					   sizeof(struct sockaddr_in);
+}
+
+/**
+ * tquic_sock_open() - a bound UDP socket in @tn's namespace
+ * @tn: namespace, locked
+ * @local: address and port to bind (port 0: any)
+ * @ifindex: interface to bind to, or 0
+ * @out: the socket, with one reference
+ *
+ * Return: 0 or a negative errno (-EADDRINUSE, -EADDRNOTAVAIL, -ENODEV...).
+ */
+int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
+		    int ifindex, struct tquic_sock **out)
+{
+	struct tquic_sock *ts;
+	struct socket *sock;
+	int err;
+
+	if (local->ss_family != AF_INET && local->ss_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	ts = kzalloc(sizeof(*ts), GFP_KERNEL);
+	if (!ts)
+		return -ENOMEM;
+	err = sock_create_kern(tn->net, local->ss_family, SOCK_DGRAM,
+			       IPPROTO_UDP, &sock);
+	if (err)
+		goto free;
+	if (local->ss_family == AF_INET6)
+		ip6_sock_set_v6only(sock->sk);
+	if (ifindex) {
+		err = sock_bindtoindex(sock->sk, ifindex, true);
+		if (err)
+			goto release;
+	}
+	err = kernel_bind(sock, (struct sockaddr *)local,
+			  tquic_sockaddr_len(local));
+	if (err)
+		goto release;
+	ts->tn = tn;
+	ts->sock = sock;
+	ts->refs = 1;
+	write_lock_bh(&sock->sk->sk_callback_lock);
+	sock->sk->sk_user_data = ts;
+	ts->saved_data_ready = sock->sk->sk_data_ready;
+	sock->sk->sk_data_ready = tquic_sock_data_ready;
+	write_unlock_bh(&sock->sk->sk_callback_lock);
+	list_add_tail(&ts->node, &tn->socks);
+	*out = ts;
+	/* anything that arrived before the callback was set */
+	tquic_net_kick(tn);
+	return 0;
+release:
+	sock_release(sock);
+free:
+	kfree(ts);
+	return err;
+}
+
+/**
+ * tquic_sock_put() - drop a reference; the last one closes the socket
+ * @ts: socket; its namespace is locked
+ */
+void tquic_sock_put(struct tquic_sock *ts)
+{
+	struct sock *sk = ts->sock->sk;
+
+	if (--ts->refs)
+		return;
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = ts->saved_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+	list_del(&ts->node);
+	sock_release(ts->sock);
+	kfree(ts);
+}
+
+/**
+ * tquic_sock_unlisten() - a listener stops accepting
+ * @ts: its socket; its namespace is locked
+ *
+ * The socket stays while connections use it.
+ */
+void tquic_sock_unlisten(struct tquic_sock *ts)
+{
+	struct tquic_net *tn = ts->tn;
+
+	idr_remove(&tn->listener_ids, ts->listener_id);
+	ts->listener_id = 0;
+	ts->owner_portid = 0;
+	tn->nlisteners--;
+	tquic_sock_put(ts);
+}
+
+/**
+ * tquic_sock_send() - send one datagram
+ * @ts: socket
+ * @to: destination
+ * @buf: payload
+ * @len: its length
+ *
+ * Return: 0 or a negative errno (the datagram is lost, as on a wire).
+ */
+int tquic_sock_send(struct tquic_sock *ts, const struct sockaddr_storage *to,
+		    const void *buf, size_t len)
+{
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = {
+		.msg_name = (void *)to,
+		.msg_namelen = tquic_sockaddr_len(to),
+		.msg_flags = MSG_DONTWAIT,
+	};
+	int n;
+
+	n = kernel_sendmsg(ts->sock, &msg, &iov, 1, len);
+	return n < 0 ? n : 0;
+}
+
+static void tquic_sock_dispatch(struct tquic_sock *ts,
+				const struct sockaddr_storage *from,
+				u8 *dgram, size_t len)
+{
+	struct tquic_connection *conn;
+	u8 dcid_len;
+	const u8 *dcid;
+
+	/* RFC 8999 §5: the invariant header names the Destination CID */
+	if (len < 1 + TQUIC_CID_LEN)
+		goto drop;
+	if (dgram[0] & 0x80) {
+		if (len < 6 || dgram[5] > TQUIC_MAX_CID_LEN ||
+		    len < 6 + (size_t)dgram[5])
+			goto drop;
+		dcid_len = dgram[5];
+		dcid = dgram + 6;
+	} else {
+		dcid_len = TQUIC_CID_LEN;
+		dcid = dgram + 1;
+	}
+	conn = tquic_connection_find(ts->tn, dcid, dcid_len);
+	if (conn) {
+		tquic_connection_input(conn, from, dgram, len);
+		return;
+	}
+	if (ts->listener_id) {
+		tquic_connection_accept(ts, from, dgram, len);
+		return;
+	}
+drop:
+	ts->dropped++;
+}
+
+/**
+ * tquic_sock_rx() - read and dispatch what arrived
+ * @ts: socket; its namespace is locked
+ * @budget: at most this many datagrams
+ *
+ * Return: true when the budget ran out before the queue did.
+ */
+bool tquic_sock_rx(struct tquic_sock *ts, unsigned int budget)
+{
+	struct tquic_net *tn = ts->tn;
+	struct sockaddr_storage from;
+
+	while (budget--) {
+		struct kvec iov = { .iov_base = tn->rxbuf,
+				    .iov_len = sizeof(tn->rxbuf) };
+		struct msghdr msg = {
+			.msg_name = &from,
+			.msg_namelen = sizeof(from),
+		};
+		int n;
+
+		memset(&from, 0, sizeof(from));
+		n = kernel_recvmsg(ts->sock, &msg, &iov, 1, sizeof(tn->rxbuf),
+				   MSG_DONTWAIT);
+		if (n == -EAGAIN)
+			return false;
+		if (n < 0)
+			continue;	/* e.g. an ICMP error: the next one */
+		/* nothing we send or accept is larger than the buffer */
+		if (msg.msg_flags & MSG_TRUNC) {
+			ts->dropped++;
+			continue;
+		}
+		tquic_sock_dispatch(ts, &from, tn->rxbuf, n);
+		if (tn->dying)
+			return false;
+	}
+	return true;
+}

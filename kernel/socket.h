@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * UDP sockets owned by the module: one per listener, one per client
+ * connection (later: one per WAN path).
+ */
+#ifndef _TQUIC_SOCKET_H
+#define _TQUIC_SOCKET_H
+
+#include <linux/list.h>
+#include <linux/socket.h>
+#include <linux/types.h>
+
+struct tquic_net;
+struct sock;
+struct socket;
+
+/**
+ * struct tquic_sock - a UDP socket carrying QUIC
+ * @node: on tquic_net.socks
+ * @tn: its namespace
+ * @sock: the kernel socket
+ * @refs: the listener and the connections using it (under tn->lock)
+ * @listener_id: nonzero while it accepts connections
+ * @owner_portid: netlink port of the listener's owner
+ * @idle_timeout_ms: for connections it accepts
+ * @accepted: connections accepted
+ * @vn_sent: Version Negotiation packets sent
+ * @dropped: datagrams that matched no connection and started none
+ * @saved_data_ready: the socket's own callback, put back on release
+ */
+struct tquic_sock {
+	struct list_head node;
+	struct tquic_net *tn;
+	struct socket *sock;
+	unsigned int refs;
+	u32 listener_id;
+	u32 owner_portid;
+	u32 idle_timeout_ms;
+	u64 accepted, vn_sent, dropped;
+	void (*saved_data_ready)(struct sock *sk);
+};
+
+int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
+		    int ifindex, struct tquic_sock **out);
+void tquic_sock_put(struct tquic_sock *ts);
+void tquic_sock_unlisten(struct tquic_sock *ts);
+int tquic_sock_send(struct tquic_sock *ts, const struct sockaddr_storage *to,
+		    const void *buf, size_t len);
+bool tquic_sock_rx(struct tquic_sock *ts, unsigned int budget);
+
+#endif /* _TQUIC_SOCKET_H */
