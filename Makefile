@@ -24,11 +24,12 @@ DESTDIR ?=
 
 
 # Debian 12 packages, by what needs them.
-DEPS_BUILD := make gcc libc6-dev pkg-config linux-headers-amd64 libsystemd-dev
+DEPS_BUILD := make gcc libc6-dev pkg-config linux-headers-amd64 libsystemd-dev \
+	      libmnl-dev libgnutls28-dev libinih-dev
 DEPS_CHECK := sparse libcmocka-dev nettle-dev clang libclang-rt-14-dev \
 	      linux-image-amd64 qemu-system-x86 \
 	      busybox-static cpio kmod bats bats-assert bats-support iproute2 \
-	      iperf3 iputils-ping procps bc systemd groff-base
+	      iperf3 iputils-ping procps bc systemd groff-base gnutls-bin
 DEPS := $(DEPS_BUILD) $(DEPS_CHECK)
 
 all: kernel gatewayd systemd/tquic-gateway.service
@@ -78,6 +79,7 @@ install: kernel gatewayd
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/tquic-gateway.service.in > systemd/tquic-gateway.service
 	$(MAKE) -C kernel install
 	install -D -m 0755 gatewayd/tquic-gatewayd $(DESTDIR)$(SBINDIR)/tquic-gatewayd
+	install -D -m 0755 gatewayd/tquicctl $(DESTDIR)$(SBINDIR)/tquicctl
 	install -D -m 0644 systemd/tquic-gateway.service $(DESTDIR)$(UNITDIR)/tquic-gateway.service
 	install -D -m 0644 systemd/modules-load.conf $(DESTDIR)$(MODLOADDIR)/tquic.conf
 	install -D -m 0644 man/tquic-gateway.8 $(DESTDIR)$(MANDIR)/man8/tquic-gateway.8
@@ -86,7 +88,7 @@ install: kernel gatewayd
 
 uninstall:
 	$(MAKE) -C kernel uninstall
-	rm -f $(DESTDIR)$(SBINDIR)/tquic-gatewayd \
+	rm -f $(DESTDIR)$(SBINDIR)/tquic-gatewayd $(DESTDIR)$(SBINDIR)/tquicctl \
 	      $(DESTDIR)$(UNITDIR)/tquic-gateway.service \
 	      $(DESTDIR)$(MODLOADDIR)/tquic.conf \
 	      $(DESTDIR)$(MANDIR)/man8/tquic-gateway.8 \

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for tests that run tquic-gatewayd in the lab's namespaces. Files
+# go under $GW_DIR (the test file's temporary directory).
+
+GATEWAYD="$TQUIC_TOP/gatewayd/tquic-gatewayd"
+TQUICCTL="$TQUIC_TOP/gatewayd/tquicctl"
+GW_PORT=4433
+
+gw_dir() {
+	echo "${BATS_FILE_TMPDIR:-/tmp}"
+}
+
+# gw_psk: a random 32-byte PSK in hex
+gw_psk() {
+	od -An -tx1 -N32 /dev/urandom | tr -d ' \n'
+}
+
+# gw_start NAME NS CONF_TEXT: write NAME.conf, start the daemon in NS,
+# its stderr in NAME.log
+gw_start() {
+	local name=$1 ns=$2 d
+	d=$(gw_dir)
+	printf '%s\n' "$3" > "$d/$name.conf"
+	ip netns exec "$ns" "$GATEWAYD" -c "$d/$name.conf" 2> "$d/$name.log" &
+	echo $! > "$d/$name.pid"
+}
+
+# gw_stop NAME: SIGTERM and wait; fails if it did not exit cleanly
+gw_stop() {
+	local pid f
+	f="$(gw_dir)/$1.pid"
+	[ -f "$f" ] || return 0
+	pid=$(cat "$f")
+	rm -f "$f"
+	kill "$pid" 2>/dev/null || return 0
+	wait "$pid"
+}
+
+gw_log() {
+	cat "$(gw_dir)/$1.log"
+}
+
+# gw_conns NS: the kernel's connection dump in NS
+gw_conns() {
+	ip netns exec "$1" "$TQUICCTL" connections
+}
+
+# gw_wait NS PATTERN [SECONDS]: until a connection line of NS matches
+gw_wait() {
+	local i n=$((${3:-20} * 10))
+	for i in $(seq 1 "$n"); do
+		gw_conns "$1" | grep -q -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# gw_wait_log NAME PATTERN [SECONDS]: until NAME's log matches
+gw_wait_log() {
+	local i n=$((${3:-20} * 10))
+	for i in $(seq 1 "$n"); do
+		gw_log "$1" | grep -q -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# gw_field LINE NAME: the value after NAME in a tquicctl line
+gw_field() {
+	echo "$1" | tr ' ' '\n' | grep -A1 -x -- "$2" | tail -1
+}
