@@ -121,7 +121,7 @@ static void on_crypto(void *ctx, enum tquic_level lvl, const u8 *d, size_t n)
 
 		sim_install(sd, TQUIC_LEVEL_APP, app_secret_c, app_secret_s);
 		peer_tparams(sd);
-		if (sd->c->state >= TQUIC_CONN_CLOSING)
+		if (sd->c->state >= TQUIC_STATE_CLOSING)
 			return;
 		memset(fin, 0x14, sizeof(fin));
 		assert_int_equal(tquic_conn_crypto_send(sd->c,
@@ -133,7 +133,7 @@ static void on_crypto(void *ctx, enum tquic_level lvl, const u8 *d, size_t n)
 	}
 }
 
-static void on_state(void *ctx, enum tquic_conn_state st)
+static void on_state(void *ctx, enum tquic_state st)
 {
 	struct side *sd = ctx;
 
@@ -304,14 +304,14 @@ static bool sim_run(struct sim *m, u64 until,
 static bool both_confirmed(const struct sim *m)
 {
 	return m->s[0].c->confirmed && m->s[1].c->confirmed &&
-	       m->s[0].c->state == TQUIC_CONN_ESTABLISHED &&
-	       m->s[1].c->state == TQUIC_CONN_ESTABLISHED;
+	       m->s[0].c->state == TQUIC_STATE_ESTABLISHED &&
+	       m->s[1].c->state == TQUIC_STATE_ESTABLISHED;
 }
 
 static bool both_closed(const struct sim *m)
 {
-	return m->s[0].c->state == TQUIC_CONN_CLOSED &&
-	       m->s[1].c->state == TQUIC_CONN_CLOSED;
+	return m->s[0].c->state == TQUIC_STATE_CLOSED &&
+	       m->s[1].c->state == TQUIC_STATE_CLOSED;
 }
 
 static void check_established(const struct sim *m)
@@ -357,8 +357,8 @@ static void test_handshake_clean(void **state)
 		/* the server was amplification-limited: 3000 bytes of flight */
 		assert_true(m->s[1].c->amp_tx <= 3 * m->s[1].c->amp_rx ||
 			    m->s[1].c->addr_validated);
-		assert_int_equal(m->s[0].states[0], TQUIC_CONN_ESTABLISHED);
-		assert_int_equal(m->s[1].states[0], TQUIC_CONN_ESTABLISHED);
+		assert_int_equal(m->s[0].states[0], TQUIC_STATE_ESTABLISHED);
+		assert_int_equal(m->s[1].states[0], TQUIC_STATE_ESTABLISHED);
 		/* the HANDSHAKE_DONE got through and was acknowledged */
 		sim_run(m, m->now + 200000, NULL);
 		assert_false(m->s[1].c->handshake_done_pending);
@@ -390,7 +390,7 @@ static void test_handshake_lossy(void **state)
 
 static bool client_closed(const struct sim *m)
 {
-	return m->s[0].c->state == TQUIC_CONN_CLOSED;
+	return m->s[0].c->state == TQUIC_STATE_CLOSED;
 }
 
 /* nothing answers: probes back off, the idle timeout ends it */
@@ -421,14 +421,14 @@ static void test_close_app(void **state)
 	(void)state;
 	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
 	tquic_conn_close(m->s[0].c, m->now, true, 0x42, 0);
-	assert_int_equal(m->s[0].c->state, TQUIC_CONN_CLOSING);
+	assert_int_equal(m->s[0].c->state, TQUIC_STATE_CLOSING);
 	assert_true(sim_run(m, m->now + 10000000, both_closed));
 	assert_true(m->s[1].c->close_remote);
 	assert_true(m->s[1].c->close_app);
 	assert_int_equal(m->s[1].c->close_error, 0x42);
 	/* the server drained: closing was never its state */
-	assert_int_equal(m->s[1].states[1], TQUIC_CONN_DRAINING);
-	assert_int_equal(m->s[1].states[2], TQUIC_CONN_CLOSED);
+	assert_int_equal(m->s[1].states[1], TQUIC_STATE_DRAINING);
+	assert_int_equal(m->s[1].states[2], TQUIC_STATE_CLOSED);
 	sim_free(m);
 }
 
@@ -489,7 +489,7 @@ static void test_garbage(void **state)
 		}
 		tquic_conn_recv(m->s[1].c, m->now, buf, n);
 	}
-	assert_int_equal(m->s[1].c->state, TQUIC_CONN_ESTABLISHED);
+	assert_int_equal(m->s[1].c->state, TQUIC_STATE_ESTABLISHED);
 	assert_true(m->s[1].c->stats.pkts_undecryptable > 1000);
 	/* and it still works */
 	sim_flush(m, 1);
