@@ -57,6 +57,7 @@ deps:
 
 check: deps
 	$(MAKE) all
+	$(MAKE) -C tests/tools
 	tests/check.sh
 
 # Unit tests only: no VM, no root.
@@ -98,6 +99,7 @@ uninstall:
 clean:
 	$(MAKE) -C kernel clean
 	$(MAKE) -C gatewayd clean
+	$(MAKE) -C tests/tools clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/fuzz clean
 	$(MAKE) -C tests/bench clean

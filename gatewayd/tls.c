@@ -161,6 +161,8 @@ static int tq_psk_lookup(gnutls_session_t s, const char *name,
 	const struct tq_auth *a = t->auth;
 	size_t i;
 
+	/* the identity offered, for log lines, known or not */
+	snprintf(t->peer, sizeof(t->peer), "%.64s", name);
 	for (i = 0; i < a->npsks; i++) {
 		if (strcmp(a->psks[i].name, name))
 			continue;
@@ -405,12 +407,6 @@ fail:
 		int alert = gnutls_error_to_alert(r, NULL);
 
 		t->alert = alert > 0 ? (uint8_t)alert : GNUTLS_A_INTERNAL_ERROR;
-	}
-	if (t->auth->server && !t->peer[0] && t->auth->psk_server) {
-		const char *name = gnutls_psk_server_get_username(t->s);
-
-		if (name)
-			snprintf(t->peer, sizeof(t->peer), "%s", name);
 	}
 	return r;
 }

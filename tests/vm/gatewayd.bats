@@ -9,13 +9,24 @@ load lib/tquic
 
 GATEWAYD="$TQUIC_TOP/gatewayd/tquic-gatewayd"
 
+setup() {
+	CONF="$BATS_TEST_TMPDIR/gw.conf"
+	cat > "$CONF" <<-CONF
+	[Tunnel]
+	Role=server
+	Listen=127.0.0.1:4433
+	[Client:test]
+	PSK=000102030405060708090a0b0c0d0e0f
+	CONF
+}
+
 teardown() {
 	pkill -f "$GATEWAYD" 2>/dev/null || true
 	tquic_unload_if_loaded
 }
 
 @test "gatewayd refuses to start without the module and says why" {
-	run "$GATEWAYD"
+	run "$GATEWAYD" -c "$CONF"
 	assert_failure 1
 	assert_output --partial "tquic kernel module is not loaded"
 }
@@ -25,7 +36,7 @@ teardown() {
 	tquic_load
 	for sig in TERM INT; do
 		log=$(mktemp)
-		"$GATEWAYD" 2> "$log" &
+		"$GATEWAYD" -c "$CONF" 2> "$log" &
 		pid=$!
 		for i in $(seq 1 50); do
 			grep -q running "$log" && break
@@ -48,4 +59,19 @@ teardown() {
 	run "$GATEWAYD" extra
 	assert_failure
 	assert_output --partial "unexpected argument"
+}
+
+@test "gatewayd refuses a configuration without authentication, naming the problem" {
+	printf '[Tunnel]\nRole=server\nListen=127.0.0.1:4433\n' > "$CONF"
+	run "$GATEWAYD" -c "$CONF" --check-config
+	assert_failure
+	assert_output --partial "no authentication configured"
+	printf '[Tunnel]\nRole=server\nListen=127.0.0.1:4433\nBogus=1\n' > "$CONF"
+	run "$GATEWAYD" -c "$CONF" --check-config
+	assert_failure
+	assert_output --partial "unknown setting 'Bogus' in [Tunnel]"
+	printf '[Tunnel]\nRole=client\nServer=127.0.0.1:4433\n[Auth]\nName=a\nPSK=0011\n' > "$CONF"
+	run "$GATEWAYD" -c "$CONF" --check-config
+	assert_failure
+	assert_output --partial "[Auth] PSK: bad value"
 }

@@ -80,3 +80,161 @@ assert_established_pair() {
 	gw_wait_log server "handshake with .*(gw1) complete"
 	gw_wait_log client "handshake with .* complete"
 }
+
+# certs DIR: a CA, a server certificate for tquic.test, an expired one
+make_certs() {
+	local d=$1
+	mkdir -p "$d"
+	printf 'cn = tquic test CA\nca\ncert_signing_key\nexpiration_days = 2\n' > "$d/ca.tmpl"
+	printf 'cn = tquic.test\ndns_name = tquic.test\ntls_www_server\nsigning_key\nexpiration_days = 2\n' > "$d/srv.tmpl"
+	printf 'cn = tquic.test\ndns_name = tquic.test\ntls_www_server\nsigning_key\nactivation_date = "2019-01-01 00:00:00"\nexpiration_date = "2020-01-01 00:00:00"\n' > "$d/old.tmpl"
+	certtool --generate-privkey --key-type ecdsa --outfile "$d/ca.key" 2>/dev/null
+	certtool --generate-self-signed --load-privkey "$d/ca.key" \
+		--template "$d/ca.tmpl" --outfile "$d/ca.pem" 2>/dev/null
+	certtool --generate-privkey --key-type ecdsa --outfile "$d/srv.key" 2>/dev/null
+	for c in srv old; do
+		certtool --generate-certificate --load-privkey "$d/srv.key" \
+			--load-ca-certificate "$d/ca.pem" --load-ca-privkey "$d/ca.key" \
+			--template "$d/$c.tmpl" --outfile "$d/$c.pem" 2>/dev/null
+	done
+}
+
+server_cert_conf() {
+	cat <<-CONF
+	[Tunnel]
+	Role=server
+	Listen=$SRV_ADDR:$GW_PORT
+	[Auth]
+	CertificateFile=$CERTS/${1:-srv}.pem
+	KeyFile=$CERTS/srv.key
+	CONF
+}
+
+client_cert_conf() {
+	cat <<-CONF
+	[Tunnel]
+	Role=client
+	Server=$SRV_ADDR:$GW_PORT
+	[Auth]
+	$1
+	CONF
+}
+
+@test "X.509: the client verifies the server certificate by CA and by pinned key" {
+	CERTS=$BATS_TEST_TMPDIR/certs
+	make_certs "$CERTS"
+	gw_start server "$TOPO_NS_SRV" "$(server_cert_conf)"
+	gw_wait_log server "listening"
+	gw_start client "$TOPO_NS_GW" "$(client_cert_conf "CAFile=$CERTS/ca.pem
+ServerName=tquic.test")"
+	assert_established_pair
+	gw_stop client
+	tquic_unload
+	tquic_load
+	gw_stop server
+	pin=$(certtool --pubkey-info --load-privkey "$CERTS/srv.key" --outder 2>/dev/null | sha256sum | cut -c1-64)
+	gw_start server "$TOPO_NS_SRV" "$(server_cert_conf)"
+	gw_wait_log server "listening"
+	gw_start client "$TOPO_NS_GW" "$(client_cert_conf "PinSHA256=$pin")"
+	assert_established_pair
+}
+
+# REJECTED CLIENT_AUTH SERVER_PATTERN CLIENT_PATTERN: nothing established
+assert_rejected() {
+	gw_wait_log "$1" "$2" 30 || { gw_log server; gw_log client; return 1; }
+	sleep 1
+	run gw_conns "$TOPO_NS_SRV"
+	refute_output --partial "state established"
+	run gw_conns "$TOPO_NS_GW"
+	refute_output --partial "state established"
+}
+
+@test "X.509: expired and mismatched server certificates are refused with an alert" {
+	CERTS=$BATS_TEST_TMPDIR/certs
+	make_certs "$CERTS"
+	gw_start server "$TOPO_NS_SRV" "$(server_cert_conf old)"
+	gw_wait_log server "listening"
+	gw_start client "$TOPO_NS_GW" "$(client_cert_conf "CAFile=$CERTS/ca.pem
+ServerName=tquic.test")"
+	assert_rejected client "handshake with .* failed: .*(TLS alert [0-9]*)"
+	gw_log client | grep 'failed'
+	gw_stop client
+	gw_stop server
+	gw_start server "$TOPO_NS_SRV" "$(server_cert_conf)"
+	gw_wait_log server "listening"
+	gw_start client "$TOPO_NS_GW" "$(client_cert_conf "CAFile=$CERTS/ca.pem
+ServerName=other.test")"
+	assert_rejected client "handshake with .* failed: .*(TLS alert [0-9]*)"
+	gw_log client | grep 'failed'
+}
+
+@test "PSK: a wrong key and an unknown identity are refused, each logged with its reason" {
+	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf)"
+	gw_wait_log server "listening"
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$(gw_psk)")"
+	assert_rejected server "handshake with .*(gw1) failed"
+	gw_log server | grep failed
+	gw_stop client
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf nobody)"
+	assert_rejected server "unknown PSK identity 'nobody'"
+	gw_log server | grep failed
+	# the server still serves the right client
+	gw_stop client
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf)"
+	assert_established_pair
+}
+
+@test "garbage and truncated Initials at the listener: dropped, and a good client still gets in" {
+	local junk="$TQUIC_TOP/tests/tools/quicjunk" before after
+	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf)"
+	gw_wait_log server "listening"
+	before=$(kmem_kib)
+	in_gw "$junk" "$SRV_ADDR" "$GW_PORT" random 2000
+	in_gw "$junk" "$SRV_ADDR" "$GW_PORT" initial 1000
+	in_gw "$junk" "$SRV_ADDR" "$GW_PORT" truncated 1000
+	in_gw "$junk" "$SRV_ADDR" "$GW_PORT" version 200
+	sleep 2
+	in_srv cat /proc/net/tquic
+	run in_srv cat /proc/net/tquic
+	assert_line --regexp '^connections 0$'
+	# every datagram was dropped or answered with Version Negotiation
+	line=$(in_srv grep '^listener' /proc/net/tquic)
+	[ "$(gw_field "$line" accepted)" = 0 ]
+	[ "$(gw_field "$line" vn_sent)" -ge 150 ]
+	[ "$(gw_field "$line" dropped)" -ge 3000 ]
+	after=$(kmem_kib)
+	echo "kernel memory: $before KiB before, $after KiB after"
+	[ $((after - before)) -lt 2048 ]
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf)"
+	assert_established_pair
+	run dmesg_since_mark
+	refute_output --regexp 'BUG|WARNING|Oops'
+}
+
+@test "the handshake completes with 30% loss each way" {
+	topo_set_link 0 "delay=5ms loss=30%"
+	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf)"
+	gw_wait_log server "listening"
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf)"
+	gw_wait "$TOPO_NS_GW" "state established" 60
+	gw_wait "$TOPO_NS_SRV" "state established" 60
+	gw_conns "$TOPO_NS_GW"
+	gw_conns "$TOPO_NS_SRV"
+}
+
+@test "an unreachable server: the client gives up at the idle timeout and leaks nothing" {
+	local before after
+	before=$(kmem_kib)
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 3)"
+	gw_wait "$TOPO_NS_GW" "state handshake" 10
+	gw_wait_log client "closed: our transport error 0x0" 20
+	gw_conns "$TOPO_NS_GW" | grep -v 'state handshake' || true
+	gw_stop client
+	sleep 1
+	run gw_conns "$TOPO_NS_GW"
+	assert_output ""
+	tquic_unload
+	after=$(kmem_kib)
+	echo "kernel memory: $before KiB before, $after KiB after unload"
+	[ $((after - before)) -lt 512 ]
+}
