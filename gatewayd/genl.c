@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "genl.h"
+#include "log.h"
 #include "util.h"
 
 #define TQ_GENL_BUF	16384	/* a CRYPTO_DATA event fits with room */
@@ -68,6 +69,21 @@ int tq_genl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb)
 	return 0;
 }
 
+/* Keep a copy of an event for tq_genl_dispatch(). */
+static int tq_genl_queue(struct tq_genl *g, const struct nlmsghdr *nlh)
+{
+	struct tq_event *e = malloc(sizeof(*e) + nlh->nlmsg_len);
+
+	if (!e)
+		return -ENOMEM;
+	e->next = NULL;
+	e->len = nlh->nlmsg_len;
+	memcpy(e->data, nlh, nlh->nlmsg_len);
+	*g->tail = e;
+	g->tail = &e->next;
+	return 0;
+}
+
 static struct nlmsghdr *tq_msg_start(char *buf, uint16_t type, uint8_t cmd,
 				     uint8_t version, uint32_t seq)
 {
@@ -103,18 +119,9 @@ static int tq_genl_wait(struct tq_genl *g, uint32_t seq)
 		for (nlh = (struct nlmsghdr *)g->rx; mnl_nlmsg_ok(nlh, len);
 		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq == 0 || nlh->nlmsg_seq != seq) {
-				struct tq_event *e;
-
-				if (nlh->nlmsg_type != g->family)
-					continue;
-				e = malloc(sizeof(*e) + nlh->nlmsg_len);
-				if (!e)
+				if (nlh->nlmsg_type == g->family &&
+				    tq_genl_queue(g, nlh))
 					return -ENOMEM;
-				e->next = NULL;
-				e->len = nlh->nlmsg_len;
-				memcpy(e->data, nlh, nlh->nlmsg_len);
-				*g->tail = e;
-				g->tail = &e->next;
 				continue;
 			}
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -227,22 +234,19 @@ int tq_genl_dispatch(struct tq_genl *g)
 		}
 		ssize_t n = recv(tq_genl_fd(g), g->rx, sizeof(g->rx),
 				 MSG_DONTWAIT);
+		if (n < 0 && errno == ENOBUFS) {
+			/* events were lost: their handshakes will time out */
+			log_warn("netlink receive buffer overrun: events lost");
+			continue;
+		}
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		int len = (int)n;
 		for (struct nlmsghdr *nlh = (struct nlmsghdr *)g->rx;
 		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type == g->family && nlh->nlmsg_len <= sizeof(g->reply)) {
-				/* copy: a handler's command reuses g->rx */
-				e = malloc(sizeof(*e) + nlh->nlmsg_len);
-				if (!e)
-					return -ENOMEM;
-				e->next = NULL;
-				e->len = nlh->nlmsg_len;
-				memcpy(e->data, nlh, nlh->nlmsg_len);
-				*g->tail = e;
-				g->tail = &e->next;
-			}
+			/* copied: a handler's command reuses g->rx */
+			if (nlh->nlmsg_type == g->family && tq_genl_queue(g, nlh))
+				return -ENOMEM;
 		}
 	}
 }

@@ -321,6 +321,13 @@ static int tq_on_readable(sd_event_source *s, int fd, uint32_t revents,
 	return 0;
 }
 
+static void tq_log_call(struct tq_tunnel *tun, const char *what, int r)
+{
+	log_err("%s: %s%s%s", what, strerror(-r),
+		tq_genl_last_error(tun->g) ? ": " : "",
+		tq_genl_last_error(tun->g) ?: "");
+}
+
 static int tq_tunnel_connect(struct tq_tunnel *tun)
 {
 	const struct tq_config *cfg = tun->cfg;
@@ -338,9 +345,7 @@ static int tq_tunnel_connect(struct tq_tunnel *tun)
 	mnl_attr_put_u32(nlh, TQUIC_A_IDLE_TIMEOUT_MS, cfg->idle_timeout_ms);
 	r = tq_genl_call(tun->g, nlh, tb);
 	if (r < 0) {
-		log_err("connect: %s%s%s", strerror(-r),
-			tq_genl_last_error(tun->g) ? ": " : "",
-			tq_genl_last_error(tun->g) ?: "");
+		tq_log_call(tun, "connect", r);
 		return r;
 	}
 	if (!tb[TQUIC_A_CONN_ID] || !tb[TQUIC_A_LOCAL_TPARAMS])
@@ -378,9 +383,7 @@ static int tq_tunnel_listen(struct tq_tunnel *tun)
 			 tun->cfg->idle_timeout_ms);
 	r = tq_genl_call(tun->g, nlh, tb);
 	if (r < 0) {
-		log_err("listen: %s%s%s", strerror(-r),
-			tq_genl_last_error(tun->g) ? ": " : "",
-			tq_genl_last_error(tun->g) ?: "");
+		tq_log_call(tun, "listen", r);
 		return r;
 	}
 	if (!tb[TQUIC_A_LISTENER_ID])

@@ -116,6 +116,21 @@ static s64 tquic_nl_idle(struct genl_info *info)
 	return nla_get_u32(a);
 }
 
+/* A UDP socket bound as the command says; the namespace is locked. */
+static int tquic_nl_sock_open(struct tquic_net *tn, struct genl_info *info,
+			      const struct sockaddr_storage *local,
+			      struct tquic_sock **ts)
+{
+	struct nlattr *ifindex = info->attrs[TQUIC_A_IFINDEX];
+	int err;
+
+	err = tquic_sock_open(tn, local, ifindex ? nla_get_u32(ifindex) : 0,
+			      ts);
+	if (err)
+		NL_SET_ERR_MSG(info->extack, "cannot bind the UDP socket");
+	return err;
+}
+
 static int tquic_nl_listen(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tquic_net *tn = tquic_nl_net(info);
@@ -142,13 +157,9 @@ static int tquic_nl_listen(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&tn->lock);
-	err = tquic_sock_open(tn, &local, info->attrs[TQUIC_A_IFINDEX] ?
-			      nla_get_u32(info->attrs[TQUIC_A_IFINDEX]) : 0,
-			      &ts);
-	if (err) {
-		NL_SET_ERR_MSG(info->extack, "cannot bind the UDP socket");
+	err = tquic_nl_sock_open(tn, info, &local, &ts);
+	if (err)
 		goto unlock;
-	}
 	id = idr_alloc(&tn->listener_ids, ts, 1, INT_MAX, GFP_KERNEL);
 	if (id < 0) {
 		err = id;
@@ -245,13 +256,9 @@ static int tquic_nl_connect(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&tn->lock);
-	err = tquic_sock_open(tn, &local, info->attrs[TQUIC_A_IFINDEX] ?
-			      nla_get_u32(info->attrs[TQUIC_A_IFINDEX]) : 0,
-			      &ts);
-	if (err) {
-		NL_SET_ERR_MSG(info->extack, "cannot bind the UDP socket");
+	err = tquic_nl_sock_open(tn, info, &local, &ts);
+	if (err)
 		goto unlock;
-	}
 	err = tquic_connection_connect(tn, ts, &peer, version,
 				       idle, info->snd_portid,
 				       &conn);

@@ -53,6 +53,16 @@ static u64 tquic_conn_pto(const struct tquic_conn *c)
 	return tquic_rtt_pto(&c->pr.rtt, c->pr.max_ack_delay, c->confirmed);
 }
 
+static void tquic_level_drop_keys(struct tquic_conn_level *l)
+{
+	if (l->has_rx)
+		tquic_keys_destroy(&l->rx);
+	if (l->has_tx)
+		tquic_keys_destroy(&l->tx);
+	l->has_rx = false;
+	l->has_tx = false;
+}
+
 static void tquic_conn_discard(struct tquic_conn *c, enum tquic_level level)
 {
 	struct tquic_conn_level *l = &c->lvl[level];
@@ -61,12 +71,7 @@ static void tquic_conn_discard(struct tquic_conn *c, enum tquic_level level)
 		return;
 	/* RFC 9001 §4.9, RFC 9002 §6.4 */
 	tquic_space_discard(&l->space, &c->pr);
-	if (l->has_rx)
-		tquic_keys_destroy(&l->rx);
-	if (l->has_tx)
-		tquic_keys_destroy(&l->tx);
-	l->has_rx = false;
-	l->has_tx = false;
+	tquic_level_drop_keys(l);
 	l->discarded = true;
 	l->probes = 0;
 	/* RFC 9002 A.6: the backoff restarts with the space gone */
@@ -113,12 +118,7 @@ static int tquic_conn_install_initial(struct tquic_conn *c, const u8 *dcid,
 	err = tquic_initial_secrets(c->version, dcid, dcid_len, client, server);
 	if (err)
 		return err;
-	if (l->has_rx)
-		tquic_keys_destroy(&l->rx);
-	if (l->has_tx)
-		tquic_keys_destroy(&l->tx);
-	l->has_rx = false;
-	l->has_tx = false;
+	tquic_level_drop_keys(l);
 	err = tquic_keys_install(&l->rx, c->version, TQUIC_AES_128_GCM,
 				 c->is_server ? client : server, 32);
 	if (err)
@@ -265,16 +265,8 @@ void tquic_conn_destroy(struct tquic_conn *c)
 {
 	int i;
 
-	for (i = 0; i < TQUIC_NR_LEVELS; i++) {
-		struct tquic_conn_level *l = &c->lvl[i];
-
-		if (l->has_rx)
-			tquic_keys_destroy(&l->rx);
-		if (l->has_tx)
-			tquic_keys_destroy(&l->tx);
-		l->has_rx = false;
-		l->has_tx = false;
-	}
+	for (i = 0; i < TQUIC_NR_LEVELS; i++)
+		tquic_level_drop_keys(&c->lvl[i]);
 }
 
 /**

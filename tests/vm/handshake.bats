@@ -48,9 +48,11 @@ client_psk_conf() {
 	Role=client
 	Server=$SRV_ADDR:$GW_PORT
 	IdleTimeoutSec=${3:-30}
+	${4:-}
 	[Auth]
 	Name=${1:-gw1}
 	PSK=${2:-$PSK}
+	${5:-}
 	CONF
 }
 
@@ -75,10 +77,16 @@ assert_established_pair() {
 @test "PSK: client and server establish one connection with matching CIDs" {
 	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf)"
 	gw_wait_log server "listening"
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf)"
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 30 "" \
+		"KeyLogFile=$BATS_TEST_TMPDIR/keylog")"
 	assert_established_pair
 	gw_wait_log server "handshake with .*(gw1) complete"
 	gw_wait_log client "handshake with .* complete"
+	# the key log has the four QUIC secrets of the connection
+	for l in CLIENT_HANDSHAKE_TRAFFIC_SECRET SERVER_HANDSHAKE_TRAFFIC_SECRET \
+		 CLIENT_TRAFFIC_SECRET_0 SERVER_TRAFFIC_SECRET_0; do
+		grep -E "^$l [0-9a-f]{64} [0-9a-f]{64}\$" "$BATS_TEST_TMPDIR/keylog"
+	done
 }
 
 # certs DIR: a CA, a server certificate for tquic.test, an expired one
@@ -211,13 +219,13 @@ ServerName=other.test")"
 	refute_output --regexp 'BUG|WARNING|Oops'
 }
 
-@test "the handshake completes with 30% loss each way" {
+@test "the handshake completes with 30% loss each way (QUIC v2)" {
 	topo_set_link 0 "delay=5ms loss=30%"
 	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf)"
 	gw_wait_log server "listening"
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf)"
-	gw_wait "$TOPO_NS_GW" "state established" 60
-	gw_wait "$TOPO_NS_SRV" "state established" 60
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 30 Version=2)"
+	gw_wait "$TOPO_NS_GW" "state established version 0x6b3343cf" 60
+	gw_wait "$TOPO_NS_SRV" "state established version 0x6b3343cf" 60
 	gw_conns "$TOPO_NS_GW"
 	gw_conns "$TOPO_NS_SRV"
 }
@@ -228,6 +236,8 @@ ServerName=other.test")"
 	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 3)"
 	gw_wait "$TOPO_NS_GW" "state handshake" 10
 	gw_wait_log client "closed: our transport error 0x0" 20
+	# and tries again
+	gw_wait_log client "connection 2: connecting" 10
 	gw_conns "$TOPO_NS_GW" | grep -v 'state handshake' || true
 	gw_stop client
 	sleep 1

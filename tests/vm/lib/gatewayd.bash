@@ -46,25 +46,25 @@ gw_conns() {
 	ip netns exec "$1" "$TQUICCTL" connections
 }
 
-# gw_wait NS PATTERN [SECONDS]: until a connection line of NS matches
-gw_wait() {
-	local i n=$((${3:-20} * 10))
+# gw_until SECONDS CMD...: until CMD succeeds, polling every 0.1 s
+gw_until() {
+	local i n=$(($1 * 10))
+	shift
 	for i in $(seq 1 "$n"); do
-		gw_conns "$1" | grep -q -- "$2" && return 0
+		"$@" && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
+gw_conns_match() { gw_conns "$1" | grep -q -- "$2"; }
+gw_log_match()   { gw_log "$1" | grep -q -- "$2"; }
+
+# gw_wait NS PATTERN [SECONDS]: until a connection line of NS matches
+gw_wait() { gw_until "${3:-20}" gw_conns_match "$1" "$2"; }
+
 # gw_wait_log NAME PATTERN [SECONDS]: until NAME's log matches
-gw_wait_log() {
-	local i n=$((${3:-20} * 10))
-	for i in $(seq 1 "$n"); do
-		gw_log "$1" | grep -q -- "$2" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+gw_wait_log() { gw_until "${3:-20}" gw_log_match "$1" "$2"; }
 
 # gw_field LINE NAME: the value after NAME in a tquicctl line
 gw_field() {
