@@ -77,9 +77,10 @@ assert_established_pair() {
 @test "PSK: client and server establish one connection with matching CIDs" {
 	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf)"
 	gw_wait_log server "listening"
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 30 "" \
-		"KeyLogFile=$BATS_TEST_TMPDIR/keylog")"
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 30 \
+		"Local=$(wan_gw_addr 0)" "KeyLogFile=$BATS_TEST_TMPDIR/keylog")"
 	assert_established_pair
+	gw_conns "$TOPO_NS_SRV" | grep "peer $(wan_gw_addr 0) port"
 	gw_wait_log server "handshake with .*(gw1) complete"
 	gw_wait_log client "handshake with .* complete"
 	# the key log has the four QUIC secrets of the connection
@@ -105,6 +106,11 @@ make_certs() {
 			--load-ca-certificate "$d/ca.pem" --load-ca-privkey "$d/ca.key" \
 			--template "$d/$c.tmpl" --outfile "$d/$c.pem" 2>/dev/null
 	done
+	printf 'cn = gw1\ntls_www_client\nsigning_key\nexpiration_days = 2\n' > "$d/cli.tmpl"
+	certtool --generate-privkey --key-type ecdsa --outfile "$d/cli.key" 2>/dev/null
+	certtool --generate-certificate --load-privkey "$d/cli.key" \
+		--load-ca-certificate "$d/ca.pem" --load-ca-privkey "$d/ca.key" \
+		--template "$d/cli.tmpl" --outfile "$d/cli.pem" 2>/dev/null
 }
 
 server_cert_conf() {
@@ -115,6 +121,7 @@ server_cert_conf() {
 	[Auth]
 	CertificateFile=$CERTS/${1:-srv}.pem
 	KeyFile=$CERTS/srv.key
+	${2:-}
 	CONF
 }
 
@@ -145,6 +152,27 @@ ServerName=tquic.test")"
 	gw_wait_log server "listening"
 	gw_start client "$TOPO_NS_GW" "$(client_cert_conf "PinSHA256=$pin")"
 	assert_established_pair
+}
+
+@test "X.509: a server that requires client certificates takes a verified one, refuses none" {
+	CERTS=$BATS_TEST_TMPDIR/certs
+	make_certs "$CERTS"
+	gw_start server "$TOPO_NS_SRV" "$(server_cert_conf srv "CAFile=$CERTS/ca.pem
+RequireClientCertificate=yes")"
+	gw_wait_log server "listening"
+	gw_start client "$TOPO_NS_GW" "$(client_cert_conf "CAFile=$CERTS/ca.pem
+ServerName=tquic.test")"
+	assert_rejected server "handshake with .* failed"
+	gw_stop client
+	gw_start client "$TOPO_NS_GW" "$(client_cert_conf "CAFile=$CERTS/ca.pem
+ServerName=tquic.test
+CertificateFile=$CERTS/cli.pem
+KeyFile=$CERTS/cli.key")"
+	assert_established_pair
+}
+
+no_conns() {
+	[ -z "$(gw_conns "$1")" ]
 }
 
 # REJECTED CLIENT_AUTH SERVER_PATTERN CLIENT_PATTERN: nothing established
@@ -239,8 +267,9 @@ ServerName=other.test")"
 	# and tries again
 	gw_wait_log client "connection 2: connecting" 10
 	gw_conns "$TOPO_NS_GW" | grep -v 'state handshake' || true
+	# the second attempt, still in its handshake, closes with its owner
 	gw_stop client
-	sleep 1
+	gw_until 15 no_conns "$TOPO_NS_GW"
 	run gw_conns "$TOPO_NS_GW"
 	assert_output ""
 	tquic_unload
