@@ -23,7 +23,6 @@
 
 struct tq_event {
 	struct tq_event *next;
-	size_t len;
 	char data[];
 };
 
@@ -77,7 +76,6 @@ static int tq_genl_queue(struct tq_genl *g, const struct nlmsghdr *nlh)
 	if (!e)
 		return -ENOMEM;
 	e->next = NULL;
-	e->len = nlh->nlmsg_len;
 	memcpy(e->data, nlh, nlh->nlmsg_len);
 	*g->tail = e;
 	g->tail = &e->next;

@@ -358,16 +358,6 @@ void tq_tls_free(struct tq_tls *t)
 	free(t);
 }
 
-static void tq_tls_note_peer(struct tq_tls *t)
-{
-	const char *name = NULL;
-
-	if (t->auth->server && t->auth->psk_server)
-		name = gnutls_psk_server_get_username(t->s);
-	if (name)
-		snprintf(t->peer, sizeof(t->peer), "%s", name);
-}
-
 /**
  * tq_tls_input() - handshake bytes from the peer, and progress
  * @t: session
@@ -396,7 +386,6 @@ int tq_tls_input(struct tq_tls *t, uint8_t level, const void *data,
 	r = gnutls_handshake(t->s);
 	if (r == 0) {
 		t->done = true;
-		tq_tls_note_peer(t);
 		return 1;
 	}
 	if (!gnutls_error_is_fatal(r))

@@ -40,15 +40,36 @@ struct tq_tunnel {
 	uint32_t listener_id;
 };
 
+/* "host:port" or "[host6]:port" */
+static void tq_fmt_addr(int af, const void *addr, uint16_t port, char *buf,
+			size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(af, addr, host, sizeof(host));
+	snprintf(buf, len, af == AF_INET ? "%s:%u" : "[%s]:%u", host, port);
+}
+
 static void tq_addr_str(const struct nlattr *addr, const struct nlattr *port,
 			char *buf, size_t len)
 {
-	char host[INET6_ADDRSTRLEN] = "?";
-	int af = mnl_attr_get_payload_len(addr) == 4 ? AF_INET : AF_INET6;
+	tq_fmt_addr(mnl_attr_get_payload_len(addr) == 4 ? AF_INET : AF_INET6,
+		    mnl_attr_get_payload(addr),
+		    port ? mnl_attr_get_u16(port) : 0, buf, len);
+}
 
-	inet_ntop(af, mnl_attr_get_payload(addr), host, sizeof(host));
-	snprintf(buf, len, af == AF_INET ? "%s:%u" : "[%s]:%u", host,
-		 port ? mnl_attr_get_u16(port) : 0);
+static void tq_sockaddr_str(const struct sockaddr_storage *ss, char *buf,
+			    size_t len)
+{
+	const struct sockaddr_in *sin = (const void *)ss;
+	const struct sockaddr_in6 *sin6 = (const void *)ss;
+
+	if (ss->ss_family == AF_INET)
+		tq_fmt_addr(AF_INET, &sin->sin_addr, ntohs(sin->sin_port), buf,
+			    len);
+	else
+		tq_fmt_addr(AF_INET6, &sin6->sin6_addr, ntohs(sin6->sin6_port),
+			    buf, len);
 }
 
 static void tq_sockaddr_put(struct nlmsghdr *nlh, int addr_attr,
@@ -350,18 +371,7 @@ static int tq_tunnel_connect(struct tq_tunnel *tun)
 	}
 	if (!tb[TQUIC_A_CONN_ID] || !tb[TQUIC_A_LOCAL_TPARAMS])
 		return -EBADMSG;
-	{
-		struct sockaddr_storage ss = cfg->server;
-		const void *a = ss.ss_family == AF_INET ?
-			(const void *)&((struct sockaddr_in *)&ss)->sin_addr :
-			(const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr;
-		char host[INET6_ADDRSTRLEN];
-
-		inet_ntop(ss.ss_family, a, host, sizeof(host));
-		snprintf(peer, sizeof(peer), ss.ss_family == AF_INET ?
-			 "%s:%u" : "[%s]:%u", host,
-			 ntohs(((struct sockaddr_in *)&ss)->sin_port));
-	}
+	tq_sockaddr_str(&cfg->server, peer, sizeof(peer));
 	c = tq_conn_new(tun, mnl_attr_get_u32(tb[TQUIC_A_CONN_ID]),
 			tb[TQUIC_A_LOCAL_TPARAMS], peer);
 	if (!c)

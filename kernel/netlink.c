@@ -435,6 +435,19 @@ static int tquic_nl_close(struct sk_buff *skb, struct genl_info *info)
 	return tquic_nl_conn_done(conn, 0);
 }
 
+/* ERROR_CODE and its flags, once the connection is closing */
+static int tquic_nl_put_close(struct sk_buff *skb, const struct tquic_conn *c,
+			      u8 state)
+{
+	if (state < TQUIC_STATE_CLOSING)
+		return 0;
+	return nla_put_u64_64bit(skb, TQUIC_A_ERROR_CODE, c->close_error,
+				 TQUIC_A_PAD) ||
+	       (c->close_app && nla_put_flag(skb, TQUIC_A_ERROR_APP)) ||
+	       (c->close_remote && nla_put_flag(skb, TQUIC_A_ERROR_REMOTE)) ?
+	       -EMSGSIZE : 0;
+}
+
 static int tquic_nl_fill_conn(struct sk_buff *skb, struct tquic_connection *conn,
 			      u32 portid, u32 seq, int flags)
 {
@@ -472,13 +485,8 @@ static int tquic_nl_fill_conn(struct sk_buff *skb, struct tquic_connection *conn
 	    nla_put_u64_64bit(skb, TQUIC_A_PTOS, c->stats.ptos, TQUIC_A_PAD) ||
 	    nla_put_u64_64bit(skb, TQUIC_A_SRTT_US, c->pr.rtt.smoothed,
 			      TQUIC_A_PAD) ||
-	    nla_put_u64_64bit(skb, TQUIC_A_CWND, c->pr.cc.cwnd, TQUIC_A_PAD))
-		goto cancel;
-	if (c->state >= TQUIC_STATE_CLOSING &&
-	    (nla_put_u64_64bit(skb, TQUIC_A_ERROR_CODE, c->close_error,
-			       TQUIC_A_PAD) ||
-	     (c->close_app && nla_put_flag(skb, TQUIC_A_ERROR_APP)) ||
-	     (c->close_remote && nla_put_flag(skb, TQUIC_A_ERROR_REMOTE))))
+	    nla_put_u64_64bit(skb, TQUIC_A_CWND, c->pr.cc.cwnd, TQUIC_A_PAD) ||
+	    tquic_nl_put_close(skb, c, c->state))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -660,11 +668,7 @@ void tquic_nl_state(struct tquic_connection *conn, u8 state)
 	if (!msg)
 		return;
 	if (nla_put_u8(msg, TQUIC_A_STATE, state) ||
-	    (state >= TQUIC_STATE_CLOSING &&
-	     (nla_put_u64_64bit(msg, TQUIC_A_ERROR_CODE, c->close_error,
-				TQUIC_A_PAD) ||
-	      (c->close_app && nla_put_flag(msg, TQUIC_A_ERROR_APP)) ||
-	      (c->close_remote && nla_put_flag(msg, TQUIC_A_ERROR_REMOTE))))) {
+	    tquic_nl_put_close(msg, c, state)) {
 		nlmsg_free(msg);
 		return;
 	}

@@ -94,7 +94,6 @@ static void tquic_net_work(struct work_struct *work)
 		goto out;
 	for (i = 0; i < n; i++)
 		tquic_net_owner_gone(tn, released[i]);
-	tquic_connection_reap(tn);
 	list_for_each_entry(ts, &tn->socks, node)
 		more |= tquic_sock_rx(ts, TQUIC_RX_BUDGET);
 	tquic_connection_run_timers(tn);

@@ -33,6 +33,14 @@ static const struct {
 	[TQUIC_LEVEL_APP] = { TQUIC_HDR_SHORT, TQUIC_PKT_1RTT },
 };
 
+/* The CRYPTO range a sent packet's token names; false when none. */
+static bool tquic_tok_crypto(u64 token, u32 *off, u32 *len)
+{
+	*len = token & TQUIC_TOK_LEN_MASK;
+	*off = (token >> TQUIC_TOK_OFF_SHIFT) & TQUIC_TOK_OFF_MASK;
+	return *len != 0;
+}
+
 struct tquic_rec_ctx {
 	struct tquic_conn *c;
 	enum tquic_level level;
@@ -51,6 +59,16 @@ static void tquic_conn_set_state(struct tquic_conn *c,
 static u64 tquic_conn_pto(const struct tquic_conn *c)
 {
 	return tquic_rtt_pto(&c->pr.rtt, c->pr.max_ack_delay, c->confirmed);
+}
+
+/* RFC 9000 §10.1: the idle period restarts, and is at least 3 PTOs */
+static void tquic_conn_idle_restart(struct tquic_conn *c, u64 now)
+{
+	u64 min = 3 * tquic_conn_pto(c);
+
+	if (c->idle_timeout)
+		c->idle_deadline = now + (c->idle_timeout > min ?
+					  c->idle_timeout : min);
 }
 
 static void tquic_level_drop_keys(struct tquic_conn_level *l)
@@ -82,12 +100,10 @@ static void tquic_conn_on_acked(void *ctx, const struct tquic_sent *p)
 {
 	struct tquic_rec_ctx *rc = ctx;
 	struct tquic_conn_level *l = &rc->c->lvl[rc->level];
-	u32 len = p->token & TQUIC_TOK_LEN_MASK;
+	u32 off, len;
 
-	if (len)
-		tquic_cstream_on_acked(&l->cout,
-				       (p->token >> TQUIC_TOK_OFF_SHIFT) &
-				       TQUIC_TOK_OFF_MASK, len);
+	if (tquic_tok_crypto(p->token, &off, &len))
+		tquic_cstream_on_acked(&l->cout, off, len);
 	if (p->token & TQUIC_TOK_HANDSHAKE_DONE)
 		rc->c->handshake_done_pending = false;
 }
@@ -96,13 +112,11 @@ static void tquic_conn_on_lost(void *ctx, const struct tquic_sent *p)
 {
 	struct tquic_rec_ctx *rc = ctx;
 	struct tquic_conn_level *l = &rc->c->lvl[rc->level];
-	u32 len = p->token & TQUIC_TOK_LEN_MASK;
+	u32 off, len;
 
 	rc->c->stats.pkts_lost++;
-	if (len)
-		tquic_cstream_on_lost(&l->cout,
-				      (p->token >> TQUIC_TOK_OFF_SHIFT) &
-				      TQUIC_TOK_OFF_MASK, len);
+	if (tquic_tok_crypto(p->token, &off, &len))
+		tquic_cstream_on_lost(&l->cout, off, len);
 	/* RFC 9000 §13.3: HANDSHAKE_DONE is sent again until acknowledged */
 	if (p->token & TQUIC_TOK_HANDSHAKE_DONE)
 		rc->c->handshake_done_pending = true;
@@ -616,12 +630,7 @@ static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
 	c->stats.pkts_rx++;
 	c->stats.bytes_rx += plen;
 	c->amp_rx += plen;
-	if (c->idle_timeout) {
-		u64 min = 3 * tquic_conn_pto(c);
-
-		c->idle_deadline = now + (c->idle_timeout > min ?
-					  c->idle_timeout : min);
-	}
+	tquic_conn_idle_restart(c, now);
 	c->ack_eliciting_since_rx = false;
 
 	err = tquic_conn_frames(c, now, level, pkt + hdr_len,
@@ -837,6 +846,7 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	bool eliciting = false;
 	size_t pn_len, hdr_max, payload, total;
 	u64 token = 0, pn = l->space.next;
+	u32 off, len;
 	int hdr_len, n;
 
 	if (l->space.next - l->space.base >= l->space.cap)
@@ -911,21 +921,15 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	c->stats.bytes_tx += total;
 	if (eliciting) {
 		c->pto_anchor = now;
-		if (c->idle_timeout && !c->ack_eliciting_since_rx) {
-			u64 min = 3 * tquic_conn_pto(c);
-
-			/* RFC 9000 §10.1 */
-			c->idle_deadline = now + (c->idle_timeout > min ?
-						  c->idle_timeout : min);
+		if (!c->ack_eliciting_since_rx) {
+			tquic_conn_idle_restart(c, now);
 			c->ack_eliciting_since_rx = true;
 		}
 	}
 	return total;
 undo:
-	if (token & TQUIC_TOK_LEN_MASK)
-		tquic_cstream_on_lost(&l->cout, (token >> TQUIC_TOK_OFF_SHIFT) &
-				      TQUIC_TOK_OFF_MASK,
-				      token & TQUIC_TOK_LEN_MASK);
+	if (tquic_tok_crypto(token, &off, &len))
+		tquic_cstream_on_lost(&l->cout, off, len);
 	if (token & TQUIC_TOK_HANDSHAKE_DONE)
 		c->handshake_done_pending = true;
 	return 0;

@@ -89,22 +89,6 @@ bool tquic_cstream_pending(const struct tquic_cstream *s)
 }
 
 /**
- * tquic_cstream_unacked() - was any byte written not acknowledged yet?
- * @s: stream
- *
- * Return: true when some byte still lacks an acknowledgement.
- */
-bool tquic_cstream_unacked(const struct tquic_cstream *s)
-{
-	u32 i;
-
-	for (i = 0; i < s->len; i++)
-		if (!tquic_bit(s->acked, i))
-			return true;
-	return false;
-}
-
-/**
  * tquic_cstream_next() - take the next run of bytes to send
  * @s: stream
  * @max: at most this many

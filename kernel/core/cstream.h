@@ -32,7 +32,6 @@ int tquic_cstream_init(struct tquic_cstream *s, u8 *buf, u8 *need, u8 *acked,
 		       u32 cap);
 int tquic_cstream_write(struct tquic_cstream *s, const u8 *data, size_t len);
 bool tquic_cstream_pending(const struct tquic_cstream *s);
-bool tquic_cstream_unacked(const struct tquic_cstream *s);
 u32 tquic_cstream_next(struct tquic_cstream *s, u32 max, u32 *off);
 void tquic_cstream_on_acked(struct tquic_cstream *s, u32 off, u32 len);
 void tquic_cstream_on_lost(struct tquic_cstream *s, u32 off, u32 len);
