@@ -199,8 +199,6 @@ void tquic_connection_kick(struct tquic_connection *conn)
 			break;
 		tquic_sock_send(conn->ts, &conn->peer, tn->txbuf, n);
 	}
-	if (i == TQUIC_TX_BURST)
-		tquic_net_kick(tn);
 	if (conn->c.state == TQUIC_STATE_CLOSED) {
 		conn->dead = true;
 		del_timer(&conn->timer);
@@ -208,6 +206,11 @@ void tquic_connection_kick(struct tquic_connection *conn)
 	}
 	deadline = tquic_conn_timeout(&conn->c);
 	conn->deadline = deadline;
+	/* more to send: the namespace's work comes back for it at once */
+	if (i == TQUIC_TX_BURST) {
+		conn->deadline = now;
+		tquic_net_kick(tn);
+	}
 	if (!deadline) {
 		del_timer(&conn->timer);
 		return;
