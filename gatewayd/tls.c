@@ -15,9 +15,12 @@
 #include "tls.h"
 #include "uapi/tquic.h"
 
-/* TLS 1.3 only; PSK only with (EC)DHE (psk_dhe_ke), never psk_ke */
+/*
+ * TLS 1.3 only; PSK only with (EC)DHE (psk_dhe_ke), never psk_ke; only the
+ * cipher suites the kernel has packet protection for (RFC 9001 §5.3)
+ */
 #define TQ_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+ECDHE-PSK:+DHE-PSK:" \
-		    "%DISABLE_TLS13_COMPAT_MODE"
+		    "-AES-128-CCM:%DISABLE_TLS13_COMPAT_MODE"
 
 #define TQ_EXT_QUIC_TP	0x39	/* RFC 9001 §8.2 */
 

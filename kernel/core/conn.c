@@ -279,6 +279,7 @@ void tquic_conn_destroy(struct tquic_conn *c)
 {
 	int i;
 
+	tquic_keyphase_destroy(&c->kp);
 	for (i = 0; i < TQUIC_NR_LEVELS; i++)
 		tquic_level_drop_keys(&c->lvl[i]);
 }
@@ -562,6 +563,7 @@ static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
 	enum tquic_level level = tquic_kind_level(h->kind);
 	struct tquic_conn_level *l = &c->lvl[level];
 	bool ack_eliciting = false, closed = false;
+	struct tquic_keys *keys;
 	size_t hdr_len, plen = h->len;
 	u64 pn, err, bad_frame = 0;
 	u8 reserved;
@@ -598,8 +600,17 @@ static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
 			return;
 		}
 	}
-	if (tquic_packet_unprotect(&l->rx, 0, pkt, plen, h->pn_offset,
+	if (tquic_packet_hp_remove(&l->rx, pkt, plen, h->pn_offset,
 				   l->largest_rx, !l->any_rx, &pn, &hdr_len)) {
+		c->stats.pkts_undecryptable++;
+		return;
+	}
+	keys = &l->rx;
+	if (h->kind == TQUIC_HDR_SHORT) {
+		tquic_keyphase_expire(&c->kp, now);
+		keys = tquic_keyphase_rx(&c->kp, &l->rx, pkt[0], pn);
+	}
+	if (!keys || tquic_packet_open(keys, 0, pkt, plen, hdr_len, pn)) {
 		c->stats.pkts_undecryptable++;
 		return;
 	}
@@ -611,6 +622,12 @@ static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
 	reserved = h->kind == TQUIC_HDR_SHORT ? pkt[0] & 0x18 : pkt[0] & 0x0c;
 	if (reserved) {
 		tquic_conn_close(c, now, false, TQUIC_PROTOCOL_VIOLATION, 0);
+		return;
+	}
+	if (h->kind == TQUIC_HDR_SHORT &&
+	    tquic_keyphase_on_rx(&c->kp, keys, &l->rx, &l->tx, pn,
+				 l->space.next, now, 3 * tquic_conn_pto(c))) {
+		tquic_conn_close(c, now, false, TQUIC_INTERNAL_ERROR, 0);
 		return;
 	}
 	if (h->kind != TQUIC_HDR_SHORT && !c->got_peer_scid) {
@@ -736,7 +753,8 @@ static bool tquic_conn_wants(struct tquic_conn *c, enum tquic_level level,
 	if (l->probes || tquic_cstream_pending(&l->cout))
 		return true;
 	return level == TQUIC_LEVEL_APP && c->tls_done &&
-	       (c->handshake_done_pending || c->path_response_pending);
+	       (c->handshake_done_pending || c->path_response_pending ||
+		c->ping_pending);
 }
 
 static int tquic_put_frame(u8 *buf, size_t room, size_t *used,
@@ -821,14 +839,16 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 			}
 		}
 	}
-	if (l->probes) {
+	if (l->probes || (level == TQUIC_LEVEL_APP && c->ping_pending)) {
 		if (!*eliciting) {
 			f.type = TQUIC_FT_PING;
 			if (!tquic_put_frame(p, room, &used, &f))
 				*eliciting = true;
 		}
-		if (*eliciting)
+		if (*eliciting && l->probes)
 			l->probes--;
+		if (*eliciting && level == TQUIC_LEVEL_APP)
+			c->ping_pending = false;
 	}
 	return used;
 }
@@ -882,7 +902,7 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	}
 	if (kind == TQUIC_HDR_SHORT)
 		hdr_len = tquic_short_hdr_write(out, room, c->dcid, c->dcid_len,
-						false, false, pn, pn_len);
+						c->kp.phase, false, pn, pn_len);
 	else
 		hdr_len = tquic_long_hdr_write(out, room, c->version, kind,
 					       c->dcid, c->dcid_len, c->scid,
@@ -915,6 +935,8 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	if (n < 0)
 		goto undo;
 	total = (size_t)n;
+	if (level == TQUIC_LEVEL_APP)
+		c->kp.tx_pkts++;
 	tquic_space_on_sent(&l->space, &c->pr, now, (u32)total, eliciting,
 			    eliciting || min_len, token);
 	c->stats.pkts_tx++;
@@ -959,6 +981,10 @@ size_t tquic_conn_send(struct tquic_conn *c, u64 now, u8 *buf, size_t cap)
 		return 0;
 	if (c->state == TQUIC_STATE_CLOSING && !c->close_send)
 		return 0;
+	if (c->kp.tx_pkts >= TQUIC_KU_AFTER_PKTS) {
+		tquic_keyphase_expire(&c->kp, now);
+		tquic_conn_key_update(c);	/* retried until allowed */
+	}
 	if (cap > TQUIC_MAX_DGRAM)
 		cap = TQUIC_MAX_DGRAM;
 	if (!c->addr_validated) {
@@ -1169,6 +1195,41 @@ void tquic_conn_on_timeout(struct tquic_conn *c, u64 now)
 }
 
 /**
+ * tquic_conn_ping() - send a PING in a 1-RTT packet
+ * @c: connection
+ *
+ * The peer acknowledges it (RFC 9000 §19.2); for keepalives and tests.
+ */
+void tquic_conn_ping(struct tquic_conn *c)
+{
+	if (c->state < TQUIC_STATE_CLOSING)
+		c->ping_pending = true;
+}
+
+/**
+ * tquic_conn_key_update() - start a 1-RTT key update (RFC 9001 §6.1)
+ * @c: connection
+ *
+ * Also done by itself after TQUIC_KU_AFTER_PKTS packets in one phase.
+ *
+ * Return: 0; -EAGAIN when not allowed yet (handshake not confirmed, the
+ * last update not acknowledged or its old keys still kept); -ESTALE once
+ * closing; a key schedule error.
+ */
+int tquic_conn_key_update(struct tquic_conn *c)
+{
+	struct tquic_conn_level *l = &c->lvl[TQUIC_LEVEL_APP];
+
+	if (c->state >= TQUIC_STATE_CLOSING)
+		return -ESTALE;
+	if (!c->confirmed || !l->has_rx || !l->has_tx ||
+	    !tquic_keyphase_may_update(&c->kp, l->space.has_acked,
+				       l->space.largest_acked))
+		return -EAGAIN;
+	return tquic_keyphase_update(&c->kp, &l->rx, &l->tx, l->space.next);
+}
+
+/**
  * tquic_conn_crypto_send() - TLS bytes to send at @level
  * @c: connection
  * @level: encryption level
@@ -1224,6 +1285,13 @@ int tquic_conn_set_secret(struct tquic_conn *c, u64 now, enum tquic_level level,
 				 secret_len);
 	if (err)
 		return err;
+	if (!tx && level == TQUIC_LEVEL_APP) {
+		err = tquic_keyphase_arm(&c->kp, &l->rx);
+		if (err) {
+			tquic_keys_destroy(&l->rx);
+			return err;
+		}
+	}
 	if (tx) {
 		l->has_tx = true;
 	} else {

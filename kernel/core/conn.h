@@ -19,6 +19,7 @@
 #include "ackrx.h"
 #include "cid.h"
 #include "cstream.h"
+#include "keyphase.h"
 #include "keys.h"
 #include "reasm.h"
 #include "recovery.h"
@@ -43,6 +44,8 @@
 #define TQUIC_MAX_TOKEN_LEN	256	/* a Retry token we keep */
 #define TQUIC_TP_BUF		256	/* our encoded transport parameters */
 #define TQUIC_CLOSE_REPEAT	16	/* CONNECTION_CLOSEs sent while closing */
+/* RFC 9001 §6.6: AES-GCM may protect 2^23 packets per key; update at half */
+#define TQUIC_KU_AFTER_PKTS	(1ULL << 22)
 
 /**
  * struct tquic_conn_ops - how the connection tells its owner
@@ -195,6 +198,9 @@ struct tquic_conn {
 
 	u8 path_response[TQUIC_PATH_DATA_LEN];
 	bool path_response_pending;
+	bool ping_pending;
+
+	struct tquic_keyphase kp;	/* RFC 9001 §6, with lvl[APP] keys */
 
 	struct tquic_pending_pkt pending[TQUIC_PENDING_PKTS];
 	u8 npending;
@@ -222,6 +228,8 @@ int tquic_conn_set_peer_tparams(struct tquic_conn *c, const u8 *buf,
 int tquic_conn_tls_done(struct tquic_conn *c, u64 now);
 void tquic_conn_close(struct tquic_conn *c, u64 now, bool app, u64 error,
 		      u64 frame_type);
+void tquic_conn_ping(struct tquic_conn *c);
+int tquic_conn_key_update(struct tquic_conn *c);
 
 struct tquic_hdr;
 int tquic_conn_first_initial(const u8 *dgram, size_t len, struct tquic_hdr *h);

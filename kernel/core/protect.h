@@ -14,6 +14,11 @@ void tquic_nonce(const u8 *iv, u32 path_id, u64 pn, u8 *nonce);
 int tquic_packet_protect(struct tquic_keys *k, u32 path_id, u8 *pkt,
 			 size_t hdr_len, size_t pn_len, size_t payload_len,
 			 u64 pn);
+int tquic_packet_hp_remove(struct tquic_keys *k, u8 *pkt, size_t pkt_len,
+			   size_t pn_offset, u64 largest_pn, bool none_received,
+			   u64 *pn, size_t *hdr_len);
+int tquic_packet_open(struct tquic_keys *k, u32 path_id, u8 *pkt,
+		      size_t pkt_len, size_t hdr_len, u64 pn);
 int tquic_packet_unprotect(struct tquic_keys *k, u32 path_id, u8 *pkt,
 			   size_t pkt_len, size_t pn_offset, u64 largest_pn,
 			   bool none_received, u64 *pn, size_t *hdr_len);

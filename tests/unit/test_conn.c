@@ -5,6 +5,7 @@
  * and secrets at the right levels (the real TLS is gatewayd's, tested in
  * the VM). Loss is drawn from a seeded generator, so every run is the same.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -274,6 +275,10 @@ static bool sim_run(struct sim *m, u64 until,
 		}
 		if (!next)
 			break;
+		if (next > until) {
+			m->now = until;
+			break;
+		}
 		if (next > m->now)
 			m->now = next;
 		if (best >= 0) {
@@ -499,6 +504,130 @@ static void test_garbage(void **state)
 	sim_free(m);
 }
 
+/* both sides PING and get their ACKs */
+static void sim_ping_both(struct sim *m)
+{
+	tquic_conn_ping(m->s[0].c);
+	tquic_conn_ping(m->s[1].c);
+	sim_flush(m, 0);
+	sim_flush(m, 1);
+	sim_run(m, m->now + 200000, NULL);
+}
+
+/* one datagram with a PING from @from, held back instead of sent */
+static size_t sim_hold_ping(struct sim *m, int from, u8 *buf)
+{
+	tquic_conn_ping(m->s[from].c);
+	return tquic_conn_send(m->s[from].c, m->now, buf, TQUIC_MAX_DGRAM);
+}
+
+/* RFC 9001 §6: key updates from either side, late packets of the old phase */
+static void test_key_update(void **state)
+{
+	struct sim *m = sim_new(7, TQUIC_VERSION_1);
+	struct tquic_conn *c = m->s[0].c, *s = m->s[1].c;
+	u8 late[TQUIC_MAX_DGRAM], stale[TQUIC_MAX_DGRAM];
+	size_t late_len, stale_len;
+	u64 rx, bad;
+
+	(void)state;
+	/* §6.1: not before the handshake is confirmed */
+	assert_int_equal(tquic_conn_key_update(c), -EAGAIN);
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	sim_ping_both(m);
+	late_len = sim_hold_ping(m, 0, late);
+	assert_true(late_len > 0);
+
+	/* the client updates; the server follows with its send keys */
+	assert_int_equal(tquic_conn_key_update(c), 0);
+	assert_true(c->kp.phase);
+	assert_true(c->kp.awaiting_peer);
+	/* §6.1: no second update until the first is acknowledged */
+	assert_int_equal(tquic_conn_key_update(c), -EAGAIN);
+	tquic_conn_ping(c);
+	sim_flush(m, 0);
+	sim_run(m, m->now + LINK_DELAY + 1000, NULL);
+	assert_true(s->kp.phase);
+
+	/* §6.5: a packet of the old phase that comes late still opens */
+	rx = s->stats.pkts_rx;
+	tquic_conn_recv(s, m->now, late, late_len);
+	assert_int_equal(s->stats.pkts_rx, rx + 1);
+	assert_int_equal(s->stats.pkts_undecryptable, 0);
+	sim_flush(m, 1);
+
+	sim_ping_both(m);
+	assert_true(s->kp.phase);
+	assert_int_equal(s->kp.updates, 1);
+	assert_false(c->kp.awaiting_peer);
+	assert_int_equal(c->state, TQUIC_STATE_ESTABLISHED);
+	assert_int_equal(s->state, TQUIC_STATE_ESTABLISHED);
+	assert_int_equal(c->stats.pkts_undecryptable, 0);
+	assert_int_equal(s->stats.pkts_undecryptable, 0);
+
+	/* the old keys stay three PTOs; until then no new update */
+	assert_int_equal(tquic_conn_key_update(s), -EAGAIN);
+	sim_run(m, m->now + 100000, NULL);
+	sim_ping_both(m);
+	sim_run(m, m->now + 2000000, NULL);
+	sim_ping_both(m);
+
+	/* now the server updates, back to phase 0 */
+	stale_len = sim_hold_ping(m, 0, stale);
+	assert_true(stale_len > 0);
+	assert_int_equal(tquic_conn_key_update(s), 0);
+	sim_ping_both(m);
+	assert_false(c->kp.phase);
+	assert_false(s->kp.phase);
+	assert_int_equal(c->kp.updates, 2);
+	assert_int_equal(s->kp.updates, 2);
+	assert_false(s->kp.awaiting_peer);
+	assert_int_equal(c->stats.pkts_undecryptable, 0);
+	assert_int_equal(s->stats.pkts_undecryptable, 0);
+
+	/* once the old keys are gone, a packet of their phase cannot open */
+	sim_run(m, m->now + 2000000, NULL);
+	sim_ping_both(m);
+	bad = s->stats.pkts_undecryptable;
+	tquic_conn_recv(s, m->now, stale, stale_len);
+	assert_int_equal(s->stats.pkts_undecryptable, bad + 1);
+	assert_int_equal(s->state, TQUIC_STATE_ESTABLISHED);
+
+	/* and the connection still works both ways */
+	tquic_conn_close(c, m->now, true, 9, 0);
+	assert_true(sim_run(m, m->now + 10000000, both_closed));
+	assert_int_equal(s->close_error, 9);
+	sim_free(m);
+}
+
+/* a flipped Key Phase bit on garbage is not an update */
+static void test_key_phase_forged(void **state)
+{
+	struct sim *m = sim_new(8, TQUIC_VERSION_2);
+	struct tquic_conn *s = m->s[1].c;
+	u8 buf[TQUIC_MAX_DGRAM];
+	size_t n;
+	int i;
+
+	(void)state;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	sim_ping_both(m);
+	for (i = 0; i < 100; i++) {
+		n = sim_hold_ping(m, 0, buf);
+		assert_true(n > 20);
+		/* change the payload: the tag no longer matches */
+		buf[n - 20] ^= 0x55;
+		tquic_conn_recv(s, m->now, buf, n);
+	}
+	assert_false(s->kp.phase);
+	assert_int_equal(s->kp.updates, 0);
+	assert_int_equal(s->stats.pkts_undecryptable, 100);
+	sim_ping_both(m);
+	assert_int_equal(s->state, TQUIC_STATE_ESTABLISHED);
+	assert_int_equal(m->s[0].c->state, TQUIC_STATE_ESTABLISHED);
+	sim_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +638,8 @@ int main(void)
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_tparams_mismatch),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_key_update),
+		cmocka_unit_test(test_key_phase_forged),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
