@@ -185,6 +185,15 @@ static int tq_tunnel_key(struct tq_parse *p, const char *k, const char *v)
 			return -EINVAL;
 		return 0;
 	}
+	if (!strcmp(k, "Retry")) {
+		if (!strcmp(v, "always"))
+			cfg->retry_always = true;
+		else if (!strcmp(v, "auto"))
+			cfg->retry_always = false;
+		else
+			return -EINVAL;
+		return 0;
+	}
 	if (!strcmp(k, "IdleTimeoutSec")) {
 		errno = 0;
 		n = strtoul(v, &end, 10);

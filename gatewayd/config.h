@@ -17,6 +17,7 @@
  * @local: client: local address to bind (family AF_UNSPEC: any)
  * @version: QUIC version the client offers
  * @idle_timeout_ms: our max_idle_timeout
+ * @retry_always: server: every client proves its address with a Retry first
  * @auth: authentication
  */
 struct tq_config {
@@ -25,6 +26,7 @@ struct tq_config {
 	struct sockaddr_storage local;
 	uint32_t version;
 	uint32_t idle_timeout_ms;
+	bool retry_always;
 	struct tq_auth auth;
 };
 

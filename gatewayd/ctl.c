@@ -81,6 +81,9 @@ static int show_conn(const struct nlmsghdr *nlh, void *data)
 	put_u64("ptos", tb[TQUIC_A_PTOS]);
 	put_u64("srtt_us", tb[TQUIC_A_SRTT_US]);
 	put_u64("cwnd", tb[TQUIC_A_CWND]);
+	if (tb[TQUIC_A_KEY_UPDATES])
+		printf(" key_updates %u",
+		       mnl_attr_get_u32(tb[TQUIC_A_KEY_UPDATES]));
 	if (tb[TQUIC_A_ERROR_CODE])
 		printf(" error 0x%" PRIx64 "%s%s",
 		       mnl_attr_get_u64(tb[TQUIC_A_ERROR_CODE]),

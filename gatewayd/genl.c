@@ -42,13 +42,46 @@ struct tq_genl {
 	size_t reply_len;
 };
 
+/* The fixed-size attributes' types: readers may take their values as is. */
+static const enum mnl_attr_data_type tq_attr_types[TQUIC_A_MAX + 1] = {
+	[TQUIC_A_CONN_ID] = MNL_TYPE_U32,
+	[TQUIC_A_LISTENER_ID] = MNL_TYPE_U32,
+	[TQUIC_A_LOCAL_PORT] = MNL_TYPE_U16,
+	[TQUIC_A_PEER_PORT] = MNL_TYPE_U16,
+	[TQUIC_A_IFINDEX] = MNL_TYPE_U32,
+	[TQUIC_A_VERSION] = MNL_TYPE_U32,
+	[TQUIC_A_IDLE_TIMEOUT_MS] = MNL_TYPE_U32,
+	[TQUIC_A_LEVEL] = MNL_TYPE_U8,
+	[TQUIC_A_DIRECTION] = MNL_TYPE_U8,
+	[TQUIC_A_CIPHER] = MNL_TYPE_U16,
+	[TQUIC_A_ERROR_CODE] = MNL_TYPE_U64,
+	[TQUIC_A_ERROR_APP] = MNL_TYPE_FLAG,
+	[TQUIC_A_ERROR_REMOTE] = MNL_TYPE_FLAG,
+	[TQUIC_A_STATE] = MNL_TYPE_U8,
+	[TQUIC_A_ROLE] = MNL_TYPE_U8,
+	[TQUIC_A_PKTS_TX] = MNL_TYPE_U64,
+	[TQUIC_A_PKTS_RX] = MNL_TYPE_U64,
+	[TQUIC_A_BYTES_TX] = MNL_TYPE_U64,
+	[TQUIC_A_BYTES_RX] = MNL_TYPE_U64,
+	[TQUIC_A_PKTS_LOST] = MNL_TYPE_U64,
+	[TQUIC_A_PKTS_DROPPED] = MNL_TYPE_U64,
+	[TQUIC_A_PTOS] = MNL_TYPE_U64,
+	[TQUIC_A_SRTT_US] = MNL_TYPE_U64,
+	[TQUIC_A_CWND] = MNL_TYPE_U64,
+	[TQUIC_A_KEY_UPDATES] = MNL_TYPE_U32,
+};
+
 static int tq_attr_cb(const struct nlattr *a, void *data)
 {
 	const struct nlattr **tb = data;
 	int type = mnl_attr_get_type(a);
 
-	if (mnl_attr_type_valid(a, TQUIC_A_MAX) > 0)
-		tb[type] = a;
+	if (mnl_attr_type_valid(a, TQUIC_A_MAX) <= 0)
+		return MNL_CB_OK;	/* newer than us: skipped */
+	if (tq_attr_types[type] != MNL_TYPE_UNSPEC &&
+	    mnl_attr_validate(a, tq_attr_types[type]) < 0)
+		return MNL_CB_ERROR;
+	tb[type] = a;
 	return MNL_CB_OK;
 }
 

@@ -391,6 +391,8 @@ static int tq_tunnel_listen(struct tq_tunnel *tun)
 			&tun->cfg->listen);
 	mnl_attr_put_u32(nlh, TQUIC_A_IDLE_TIMEOUT_MS,
 			 tun->cfg->idle_timeout_ms);
+	mnl_attr_put_u8(nlh, TQUIC_A_RETRY, tun->cfg->retry_always ?
+			TQUIC_RETRY_ALWAYS : TQUIC_RETRY_AUTO);
 	r = tq_genl_call(tun->g, nlh, tb);
 	if (r < 0) {
 		tq_log_call(tun, "listen", r);

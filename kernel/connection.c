@@ -19,6 +19,7 @@
 
 #include "connection.h"
 #include "core/error.h"
+#include "core/crypto.h"
 #include "core/header.h"
 #include "core/retry.h"
 #include "netlink.h"
@@ -29,6 +30,10 @@
 #define TQUIC_MAX_CONNS		1024
 /* datagrams sent per kick before yielding */
 #define TQUIC_TX_BURST		64
+/* handshakes under way from which every new client gets a Retry */
+#define TQUIC_RETRY_LOAD	64
+/* how long a Retry token is good for: one round trip, generously */
+#define TQUIC_RETRY_TOKEN_LIFETIME_MS	10000
 
 /**
  * tquic_now() - the clock core/ runs on
@@ -296,6 +301,95 @@ static void tquic_connection_send_vn(struct tquic_sock *ts,
 		ts->vn_sent++;
 }
 
+/* Handshakes under way in the namespace: the load that turns Retry on */
+static unsigned int tquic_connection_handshakes(struct tquic_net *tn)
+{
+	struct tquic_connection *conn;
+	unsigned int n = 0;
+
+	list_for_each_entry(conn, &tn->conns, node)
+		n += !conn->dead && conn->c.state == TQUIC_STATE_HANDSHAKE;
+	return n;
+}
+
+/* The bytes a Retry token binds: the client's IP address (RFC 9000 §8.1.4) */
+static size_t tquic_token_addr(const struct sockaddr_storage *ss,
+			       const u8 **addr)
+{
+	if (ss->ss_family == AF_INET6) {
+		*addr = ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
+		return sizeof(struct in6_addr);
+	}
+	*addr = (const u8 *)&((const struct sockaddr_in *)ss)->sin_addr;
+	return sizeof(struct in_addr);
+}
+
+/*
+ * RFC 9000 §8.1.2, §17.2.5: answer a client's first Initial with a Retry
+ * naming the CID to use next and a token that proves the address when it
+ * comes back. Nothing is kept.
+ */
+static void tquic_connection_send_retry(struct tquic_sock *ts,
+					const struct sockaddr_storage *from,
+					const struct tquic_hdr *h)
+{
+	u8 token[TQUIC_RETRY_TOKEN_MAX], nonce[TQUIC_AEAD_NONCE_LEN];
+	u8 rscid[TQUIC_CID_LEN];
+	struct tquic_net *tn = ts->tn;
+	const u8 *addr;
+	size_t alen;
+	int tlen, n;
+
+	get_random_bytes(rscid, sizeof(rscid));
+	get_random_bytes(nonce, sizeof(nonce));
+	alen = tquic_token_addr(from, &addr);
+	tlen = tquic_retry_token_seal(tn->token_key, nonce,
+				      tquic_now() / USEC_PER_MSEC, addr, alen,
+				      rscid, sizeof(rscid), h->dcid,
+				      h->dcid_len, token, sizeof(token));
+	if (tlen < 0)
+		goto drop;
+	n = tquic_retry_hdr_write(tn->txbuf, sizeof(tn->txbuf), h->version,
+				  h->scid, h->scid_len, rscid, sizeof(rscid),
+				  token, tlen);
+	if (n < 0 || n + TQUIC_AEAD_TAG_LEN > (int)sizeof(tn->txbuf) ||
+	    tquic_retry_tag(h->version, h->dcid, h->dcid_len, tn->txbuf, n,
+			    tn->txbuf + n))
+		goto drop;
+	if (tquic_sock_send(ts, from, tn->txbuf, n + TQUIC_AEAD_TAG_LEN))
+		goto drop;
+	ts->retry_sent++;
+	return;
+drop:
+	ts->dropped++;
+}
+
+/*
+ * A client Initial that carries one of our Retry tokens: @cfg gets the
+ * original DCID it holds, and the CID the Retry gave becomes ours.
+ */
+static int tquic_connection_check_token(struct tquic_sock *ts,
+					const struct sockaddr_storage *from,
+					const struct tquic_hdr *h,
+					struct tquic_conn_cfg *cfg)
+{
+	const u8 *addr;
+	size_t alen = tquic_token_addr(from, &addr);
+
+	if (h->dcid_len != TQUIC_CID_LEN)
+		return -EBADMSG;
+	if (tquic_retry_token_open(ts->tn->token_key,
+				   cfg->now / USEC_PER_MSEC,
+				   TQUIC_RETRY_TOKEN_LIFETIME_MS, addr, alen,
+				   h->dcid, h->dcid_len, h->token,
+				   h->token_len, cfg->odcid, &cfg->odcid_len))
+		return -EBADMSG;
+	memcpy(cfg->scid, h->dcid, h->dcid_len);
+	memcpy(cfg->retry_scid, h->dcid, h->dcid_len);
+	cfg->retry_scid_len = h->dcid_len;
+	return 0;
+}
+
 /**
  * tquic_connection_accept() - a datagram on a listener that matched nothing
  * @ts: the listener's socket; its namespace is locked
@@ -304,8 +398,11 @@ static void tquic_connection_send_vn(struct tquic_sock *ts,
  * @len: its length
  *
  * A client Initial of a version we speak starts a server connection, which
- * lives on only if that Initial decrypts; an unknown version in a datagram
- * of 1200 bytes or more gets Version Negotiation; the rest is dropped.
+ * lives on only if that Initial decrypts; when the listener asks for it,
+ * or many handshakes are under way, a first Initial gets a Retry instead
+ * and only one that brings its token back starts a connection. An unknown
+ * version in a datagram of 1200 bytes or more gets Version Negotiation;
+ * the rest is dropped.
  */
 void tquic_connection_accept(struct tquic_sock *ts,
 			     const struct sockaddr_storage *from,
@@ -330,11 +427,27 @@ void tquic_connection_accept(struct tquic_sock *ts,
 	if (err)
 		goto drop;
 	cfg.version = h.version;
-	get_random_bytes(cfg.scid, cfg.scid_len);
+	if (tquic_retry_token_is_ours(h.token, h.token_len)) {
+		/*
+		 * RFC 9000 §8.1.2 would have a bad Retry token closed with
+		 * INVALID_TOKEN; we keep no state for it and drop it.
+		 */
+		if (tquic_connection_check_token(ts, from, &h, &cfg)) {
+			ts->bad_token++;
+			goto drop;
+		}
+	} else if (ts->retry == TQUIC_RETRY_ALWAYS ||
+		   tquic_connection_handshakes(tn) >= TQUIC_RETRY_LOAD) {
+		/* §8.1.3: a token not of ours counts as none */
+		tquic_connection_send_retry(ts, from, &h);
+		return;
+	} else {
+		get_random_bytes(cfg.scid, cfg.scid_len);
+		memcpy(cfg.odcid, h.dcid, h.dcid_len);
+		cfg.odcid_len = h.dcid_len;
+	}
 	memcpy(cfg.dcid, h.scid, h.scid_len);
 	cfg.dcid_len = h.scid_len;
-	memcpy(cfg.odcid, h.dcid, h.dcid_len);
-	cfg.odcid_len = h.dcid_len;
 	if (tquic_reset_token(tn->reset_key, sizeof(tn->reset_key), cfg.scid,
 			      cfg.scid_len, cfg.reset_token))
 		goto drop;

@@ -43,6 +43,7 @@ static const struct nla_policy tquic_nl_policy[TQUIC_A_MAX + 1] = {
 	[TQUIC_A_DATA] = { .type = NLA_BINARY, .len = TQUIC_DATA_MAX },
 	[TQUIC_A_ERROR_CODE] = { .type = NLA_U64 },
 	[TQUIC_A_ERROR_APP] = { .type = NLA_FLAG },
+	[TQUIC_A_RETRY] = NLA_POLICY_MAX(NLA_U8, TQUIC_RETRY_ALWAYS),
 };
 
 static struct genl_family tquic_nl_family;
@@ -169,6 +170,8 @@ static int tquic_nl_listen(struct sk_buff *skb, struct genl_info *info)
 	ts->listener_id = id;
 	ts->owner_portid = info->snd_portid;
 	ts->idle_timeout_ms = idle;
+	if (info->attrs[TQUIC_A_RETRY])
+		ts->retry = nla_get_u8(info->attrs[TQUIC_A_RETRY]);
 	tn->nlisteners++;
 	mutex_unlock(&tn->lock);
 
@@ -486,6 +489,7 @@ static int tquic_nl_fill_conn(struct sk_buff *skb, struct tquic_connection *conn
 	    nla_put_u64_64bit(skb, TQUIC_A_SRTT_US, c->pr.rtt.smoothed,
 			      TQUIC_A_PAD) ||
 	    nla_put_u64_64bit(skb, TQUIC_A_CWND, c->pr.cc.cwnd, TQUIC_A_PAD) ||
+	    nla_put_u32(skb, TQUIC_A_KEY_UPDATES, c->kp.updates) ||
 	    tquic_nl_put_close(skb, c, c->state))
 		goto cancel;
 	genlmsg_end(skb, hdr);

@@ -14,6 +14,7 @@
 #include <net/netns/generic.h>
 
 #include "connection.h"
+#include "core/crypto.h"
 #include "netns.h"
 #include "socket.h"
 #include "version.h"
@@ -115,9 +116,11 @@ static int tquic_netns_proc_show(struct seq_file *seq, void *v)
 	list_for_each_entry(ts, &tn->socks, node)
 		if (ts->listener_id)
 			seq_printf(seq,
-				   "listener %u accepted %llu vn_sent %llu dropped %llu\n",
+				   "listener %u accepted %llu vn_sent %llu dropped %llu retry %s retry_sent %llu bad_token %llu\n",
 				   ts->listener_id, ts->accepted, ts->vn_sent,
-				   ts->dropped);
+				   ts->dropped, ts->retry == TQUIC_RETRY_ALWAYS ?
+				   "always" : "auto", ts->retry_sent,
+				   ts->bad_token);
 	mutex_unlock(&tn->lock);
 	return 0;
 }
@@ -125,6 +128,7 @@ static int tquic_netns_proc_show(struct seq_file *seq, void *v)
 static int __net_init tquic_netns_init_net(struct net *net)
 {
 	struct tquic_net *tn = tquic_net(net);
+	u8 key[16];
 
 	tn->net = net;
 	mutex_init(&tn->lock);
@@ -135,10 +139,17 @@ static int __net_init tquic_netns_init_net(struct net *net)
 	spin_lock_init(&tn->rel_lock);
 	INIT_WORK(&tn->work, tquic_net_work);
 	get_random_bytes(tn->reset_key, sizeof(tn->reset_key));
+	get_random_bytes(key, sizeof(key));
+	tn->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
+	memzero_explicit(key, sizeof(key));
+	if (!tn->token_key)
+		return -ENOMEM;
 	tn->proc = proc_create_net_single("tquic", 0444, net->proc_net,
 					  tquic_netns_proc_show, NULL);
-	if (!tn->proc)
+	if (!tn->proc) {
+		tquic_aead_free(tn->token_key);
 		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -173,6 +184,7 @@ static void __net_exit tquic_netns_exit_net(struct net *net)
 	proc_remove(tn->proc);
 	mutex_destroy(&tn->lock);
 	memzero_explicit(tn->reset_key, sizeof(tn->reset_key));
+	tquic_aead_free(tn->token_key);
 }
 
 static struct pernet_operations tquic_net_ops = {

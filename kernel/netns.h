@@ -19,6 +19,8 @@ struct proc_dir_entry;
 #define TQUIC_RX_BUF		2048
 #define TQUIC_RELEASED_MAX	16
 
+struct tquic_aead;
+
 /**
  * struct tquic_net - what tquic keeps in each network namespace
  * @net: the namespace
@@ -33,6 +35,7 @@ struct proc_dir_entry;
  * @work: receives datagrams and runs due timers
  * @dying: the namespace is going: nothing new starts
  * @reset_key: static key for stateless reset tokens (RFC 9000 §10.3.2)
+ * @token_key: AEAD for Retry tokens (RFC 9000 §8.1.4), random per namespace
  * @rxbuf: where datagrams are read to
  * @txbuf: where datagrams are built
  * @rel_lock: protects @released and @nreleased
@@ -56,6 +59,7 @@ struct tquic_net {
 	struct work_struct work;
 	bool dying;
 	u8 reset_key[TQUIC_RESET_KEY_LEN];
+	struct tquic_aead *token_key;
 	u8 rxbuf[TQUIC_RX_BUF];
 	u8 txbuf[TQUIC_RX_BUF];
 	spinlock_t rel_lock;

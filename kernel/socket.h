@@ -36,7 +36,8 @@ struct tquic_sock {
 	u32 listener_id;
 	u32 owner_portid;
 	u32 idle_timeout_ms;
-	u64 accepted, vn_sent, dropped;
+	u8 retry;		/* enum tquic_retry */
+	u64 accepted, vn_sent, dropped, retry_sent, bad_token;
 	void (*saved_data_ready)(struct sock *sk);
 };
 

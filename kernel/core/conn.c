@@ -268,6 +268,10 @@ int tquic_conn_init(struct tquic_conn *c, const struct tquic_conn_cfg *cfg,
 	err = tquic_conn_local_tparams(c, cfg);
 	if (err)
 		return err;
+	/* RFC 9001 §5.2: after a Retry, from the CID the Retry gave */
+	if (c->retry_scid_len)
+		return tquic_conn_install_initial(c, c->retry_scid,
+						  c->retry_scid_len);
 	return tquic_conn_install_initial(c, c->odcid, c->odcid_len);
 }
 

@@ -250,6 +250,48 @@ int tquic_long_hdr_write(u8 *buf, size_t len, u32 version,
 }
 
 /**
+ * tquic_retry_hdr_write() - a Retry packet up to its integrity tag
+ * @buf: destination
+ * @len: room
+ * @version: QUIC version
+ * @dcid: the client's Source Connection ID
+ * @dcid_len: its length
+ * @scid: the CID the client is to use next
+ * @scid_len: its length
+ * @token: the Retry token
+ * @token_len: its length, not 0
+ *
+ * RFC 9000 §17.2.5; tquic_retry_tag() computes the tag that follows.
+ *
+ * Return: the length written, or a negative errno.
+ */
+int tquic_retry_hdr_write(u8 *buf, size_t len, u32 version, const u8 *dcid,
+			  u8 dcid_len, const u8 *scid, u8 scid_len,
+			  const u8 *token, size_t token_len)
+{
+	struct tquic_wr w;
+	u8 fixed[5];
+
+	if (!tquic_version_known(version) || dcid_len > TQUIC_MAX_CID_LEN ||
+	    scid_len > TQUIC_MAX_CID_LEN || !token_len)
+		return -EINVAL;
+	tquic_wr_init(&w, buf, len);
+	/* the low four bits are unused: random (§17.2.5) is allowed, 0 here */
+	fixed[0] = TQUIC_HDR_FORM | TQUIC_HDR_FIXED |
+		   (u8)(tquic_long_type_encode(version, TQUIC_HDR_RETRY) << 4);
+	tquic_put_be32(fixed + 1, version);
+	tquic_wr_bytes(&w, fixed, sizeof(fixed));
+	tquic_wr_bytes(&w, &dcid_len, 1);
+	tquic_wr_bytes(&w, dcid, dcid_len);
+	tquic_wr_bytes(&w, &scid_len, 1);
+	tquic_wr_bytes(&w, scid, scid_len);
+	tquic_wr_bytes(&w, token, token_len);
+	if (w.err)
+		return w.err;
+	return (int)(w.p - buf);
+}
+
+/**
  * tquic_short_hdr_write() - write a 1-RTT header (RFC 9000 §17.3.1)
  * @buf: destination
  * @len: room

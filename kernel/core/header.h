@@ -61,6 +61,9 @@ int tquic_long_hdr_write(u8 *buf, size_t len, u32 version,
 			 const u8 *scid, u8 scid_len,
 			 const u8 *token, size_t token_len,
 			 u64 pn, size_t pn_len, size_t payload_len);
+int tquic_retry_hdr_write(u8 *buf, size_t len, u32 version, const u8 *dcid,
+			  u8 dcid_len, const u8 *scid, u8 scid_len,
+			  const u8 *token, size_t token_len);
 int tquic_short_hdr_write(u8 *buf, size_t len, const u8 *dcid, u8 dcid_len,
 			  bool key_phase, bool spin, u64 pn, size_t pn_len);
 int tquic_vn_write(u8 *buf, size_t len, const u8 *dcid, u8 dcid_len,

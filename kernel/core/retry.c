@@ -159,3 +159,149 @@ bool tquic_reset_token_match(const u8 *dgram, size_t len, const u8 *token)
 	return !tquic_crypto_memneq(dgram + len - TQUIC_RESET_TOKEN_LEN, token,
 				    TQUIC_RESET_TOKEN_LEN);
 }
+
+/*
+ * Retry tokens (RFC 9000 §8.1.2, §8.1.4): opaque to the client, so the
+ * format is ours. A marker byte, a random AEAD nonce, then sealed under a
+ * key only this server holds: when the token was issued and the client's
+ * original Destination CID. The client's IP address and the CID the Retry
+ * told it to use are the associated data, so the token is worth nothing
+ * from another address or with another CID.
+ */
+#define TQUIC_TOKEN_MARK	0x52
+#define TQUIC_TOKEN_HDR		(1 + TQUIC_AEAD_NONCE_LEN)
+#define TQUIC_TOKEN_AD_MAX	(16 + TQUIC_MAX_CID_LEN)
+
+static int tquic_token_ad(u8 *ad, const u8 *addr, size_t addr_len,
+			  const u8 *cid, u8 cid_len)
+{
+	if (addr_len > 16 || cid_len > TQUIC_MAX_CID_LEN)
+		return -EINVAL;
+	memcpy(ad, addr, addr_len);
+	memcpy(ad + addr_len, cid, cid_len);
+	return (int)(addr_len + cid_len);
+}
+
+/**
+ * tquic_retry_token_seal() - make a Retry token
+ * @a: the server's token key (AES-128-GCM)
+ * @nonce: TQUIC_AEAD_NONCE_LEN fresh random bytes
+ * @now_ms: current time, milliseconds
+ * @addr: the client's IP address (4 or 16 bytes)
+ * @addr_len: its length
+ * @rscid: the Source CID of the Retry, the client's next Destination CID
+ * @rscid_len: its length
+ * @odcid: the Destination CID of the client's first Initial
+ * @odcid_len: its length
+ * @out: the token
+ * @cap: room at @out, TQUIC_RETRY_TOKEN_MAX will do
+ *
+ * May sleep. Return: the token's length, or a negative errno.
+ */
+int tquic_retry_token_seal(struct tquic_aead *a, const u8 *nonce, u64 now_ms,
+			   const u8 *addr, size_t addr_len, const u8 *rscid,
+			   u8 rscid_len, const u8 *odcid, u8 odcid_len,
+			   u8 *out, size_t cap)
+{
+	size_t plen = 8 + 1 + (size_t)odcid_len;
+	size_t len = TQUIC_TOKEN_HDR + plen + TQUIC_AEAD_TAG_LEN;
+	u8 ad[TQUIC_TOKEN_AD_MAX], *buf;
+	int adlen, err, i;
+
+	if (odcid_len > TQUIC_MAX_CID_LEN || cap < len)
+		return -EINVAL;
+	adlen = tquic_token_ad(ad, addr, addr_len, rscid, rscid_len);
+	if (adlen < 0)
+		return adlen;
+	buf = tquic_crypto_buf_alloc(plen + TQUIC_AEAD_TAG_LEN);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < 8; i++)
+		buf[i] = (u8)(now_ms >> (56 - 8 * i));
+	buf[8] = odcid_len;
+	memcpy(buf + 9, odcid, odcid_len);
+	err = tquic_aead_seal(a, nonce, ad, (size_t)adlen, buf, plen);
+	if (!err) {
+		out[0] = TQUIC_TOKEN_MARK;
+		memcpy(out + 1, nonce, TQUIC_AEAD_NONCE_LEN);
+		memcpy(out + TQUIC_TOKEN_HDR, buf, plen + TQUIC_AEAD_TAG_LEN);
+	}
+	tquic_crypto_buf_free(buf);
+	return err ? err : (int)len;
+}
+
+/**
+ * tquic_retry_token_is_ours() - does a token look like one of our Retry tokens?
+ * @token: the token of a client Initial
+ * @len: its length
+ *
+ * Tokens of another making (NEW_TOKEN from someone else) are treated as no
+ * token at all (RFC 9000 §8.1.3).
+ */
+bool tquic_retry_token_is_ours(const u8 *token, size_t len)
+{
+	return len >= TQUIC_TOKEN_HDR + 9 + TQUIC_AEAD_TAG_LEN &&
+	       len <= TQUIC_RETRY_TOKEN_MAX && token[0] == TQUIC_TOKEN_MARK;
+}
+
+/**
+ * tquic_retry_token_open() - check a Retry token and recover what it holds
+ * @a: the server's token key
+ * @now_ms: current time, milliseconds
+ * @lifetime_ms: how long a token is good for
+ * @addr: the address the Initial came from (4 or 16 bytes)
+ * @addr_len: its length
+ * @dcid: the Initial's Destination CID
+ * @dcid_len: its length
+ * @token: the Initial's token
+ * @len: its length
+ * @odcid: out, TQUIC_MAX_CID_LEN bytes: the client's original DCID
+ * @odcid_len: out: its length
+ *
+ * May sleep. Return: 0; -EBADMSG for a token that is not ours, was
+ * changed, or is for another address or CID; -ETIMEDOUT when expired;
+ * another negative errno.
+ */
+int tquic_retry_token_open(struct tquic_aead *a, u64 now_ms, u64 lifetime_ms,
+			   const u8 *addr, size_t addr_len, const u8 *dcid,
+			   u8 dcid_len, const u8 *token, size_t len,
+			   u8 *odcid, u8 *odcid_len)
+{
+	u8 ad[TQUIC_TOKEN_AD_MAX], *buf;
+	size_t clen;
+	u64 issued = 0;
+	int adlen, err, i;
+
+	if (!tquic_retry_token_is_ours(token, len))
+		return -EBADMSG;
+	adlen = tquic_token_ad(ad, addr, addr_len, dcid, dcid_len);
+	if (adlen < 0)
+		return adlen;
+	clen = len - TQUIC_TOKEN_HDR;
+	/* opened in a copy: the token stays as it is in the packet */
+	buf = tquic_crypto_buf_alloc(clen);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, token + TQUIC_TOKEN_HDR, clen);
+	err = tquic_aead_open(a, token + 1, ad, (size_t)adlen, buf, clen);
+	if (err) {
+		err = -EBADMSG;
+		goto out;
+	}
+	for (i = 0; i < 8; i++)
+		issued = (issued << 8) | buf[i];
+	if (buf[8] > TQUIC_MAX_CID_LEN ||
+	    9 + (size_t)buf[8] + TQUIC_AEAD_TAG_LEN != clen) {
+		err = -EBADMSG;
+		goto out;
+	}
+	if (issued > now_ms || now_ms - issued > lifetime_ms) {
+		err = -ETIMEDOUT;
+		goto out;
+	}
+	*odcid_len = buf[8];
+	memcpy(odcid, buf + 9, buf[8]);
+out:
+	tquic_crypto_buf_free(buf);
+	return err;
+}

@@ -8,6 +8,8 @@
 
 #include <linux/types.h>
 
+#include "quic.h"
+
 int tquic_retry_tag(u32 version, const u8 *odcid, u8 odcid_len,
 		    const u8 *retry, size_t retry_len, u8 *tag);
 int tquic_retry_verify(u32 version, const u8 *odcid, u8 odcid_len,
@@ -15,5 +17,20 @@ int tquic_retry_verify(u32 version, const u8 *odcid, u8 odcid_len,
 int tquic_reset_token(const u8 *static_key, size_t key_len, const u8 *cid,
 		      u8 cid_len, u8 *token);
 bool tquic_reset_token_match(const u8 *dgram, size_t len, const u8 *token);
+
+struct tquic_aead;
+
+/* marker, nonce, issue time, ODCID length and ODCID, tag */
+#define TQUIC_RETRY_TOKEN_MAX	(1 + 12 + 8 + 1 + TQUIC_MAX_CID_LEN + 16)
+
+int tquic_retry_token_seal(struct tquic_aead *a, const u8 *nonce, u64 now_ms,
+			   const u8 *addr, size_t addr_len, const u8 *rscid,
+			   u8 rscid_len, const u8 *odcid, u8 odcid_len,
+			   u8 *out, size_t cap);
+bool tquic_retry_token_is_ours(const u8 *token, size_t len);
+int tquic_retry_token_open(struct tquic_aead *a, u64 now_ms, u64 lifetime_ms,
+			   const u8 *addr, size_t addr_len, const u8 *dcid,
+			   u8 dcid_len, const u8 *token, size_t len,
+			   u8 *odcid, u8 *odcid_len);
 
 #endif /* _TQUIC_CORE_RETRY_H */

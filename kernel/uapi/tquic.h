@@ -45,7 +45,7 @@ enum tquic_cmd {
 	TQUIC_CMD_UNSPEC,
 	/*
 	 * Open a UDP socket that accepts connections.
-	 * In: LOCAL_ADDR, LOCAL_PORT, [IFINDEX], [IDLE_TIMEOUT_MS].
+	 * In: LOCAL_ADDR, LOCAL_PORT, [IFINDEX], [IDLE_TIMEOUT_MS], [RETRY].
 	 * Reply: LISTENER_ID.
 	 */
 	TQUIC_CMD_LISTEN,
@@ -128,6 +128,8 @@ enum tquic_attr {
 	TQUIC_A_PTOS,			/* u64: probe timeouts */
 	TQUIC_A_SRTT_US,		/* u64 */
 	TQUIC_A_CWND,			/* u64: bytes */
+	TQUIC_A_KEY_UPDATES,		/* u32: 1-RTT key updates, both sides' */
+	TQUIC_A_RETRY,			/* u8: enum tquic_retry */
 	__TQUIC_A_MAX,
 };
 #define TQUIC_A_MAX (__TQUIC_A_MAX - 1)
@@ -154,6 +156,15 @@ enum tquic_state {
 enum tquic_role {
 	TQUIC_ROLE_CLIENT,
 	TQUIC_ROLE_SERVER,
+};
+
+/*
+ * When a listener answers a client's first Initial with a Retry (RFC 9000
+ * §8.1.2), which proves the client's address before any state is kept.
+ */
+enum tquic_retry {
+	TQUIC_RETRY_AUTO,	/* when many handshakes are under way */
+	TQUIC_RETRY_ALWAYS,
 };
 
 #endif /* _UAPI_LINUX_TQUIC_H */

@@ -15,8 +15,10 @@
 #include <cmocka.h>
 
 #include "conn.h"
+#include "crypto.h"
 #include "header.h"
 #include "quic.h"
+#include "retry.h"
 
 #define LINK_DELAY	10000ULL	/* one way, microseconds */
 #define MAXQ		4096
@@ -50,6 +52,9 @@ struct sim {
 	u64 server_rx_before_valid, server_tx_before_valid;
 	bool amp_violation;
 	bool corrupt_server_tp;
+	bool retry;			/* the listener sends a Retry first */
+	unsigned int retries_sent;
+	struct tquic_aead *token_key;
 };
 
 static const u8 hs_secret_c[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
@@ -203,6 +208,36 @@ static struct sim *sim_new(u32 seed, u32 version)
 	return m;
 }
 
+static const u8 sim_client_addr[4] = { 192, 0, 2, 1 };
+
+/* the listener answers a first Initial with a Retry, as the kernel does */
+static bool sim_send_retry(struct sim *m, const struct tquic_hdr *h)
+{
+	static const u8 nonce[12] = { 3 }, rscid[8] = { 0x5e, 0x5e, 0x7e };
+	u8 token[TQUIC_RETRY_TOKEN_MAX];
+	struct dgram *d = &m->q[m->nq];
+	int tlen, n;
+
+	if (!m->retry || h->token_len)
+		return false;
+	tlen = tquic_retry_token_seal(m->token_key, nonce, m->now / 1000,
+				      sim_client_addr, 4, rscid, 8, h->dcid,
+				      h->dcid_len, token, sizeof(token));
+	assert_true(tlen > 0);
+	n = tquic_retry_hdr_write(d->data, sizeof(d->data), h->version,
+				  h->scid, h->scid_len, rscid, 8, token,
+				  (size_t)tlen);
+	assert_true(n > 0);
+	assert_int_equal(tquic_retry_tag(h->version, h->dcid, h->dcid_len,
+					 d->data, (size_t)n, d->data + n), 0);
+	d->len = (size_t)n + 16;
+	d->at = m->now + LINK_DELAY;
+	d->to = 0;
+	m->nq++;
+	m->retries_sent++;
+	return true;
+}
+
 /* the server comes into being for the client's first Initial */
 static void sim_accept(struct sim *m, const struct dgram *d)
 {
@@ -218,6 +253,16 @@ static void sim_accept(struct sim *m, const struct dgram *d)
 	memcpy(cfg.dcid, h.scid, h.scid_len);
 	cfg.odcid_len = h.dcid_len;
 	memcpy(cfg.odcid, h.dcid, h.dcid_len);
+	if (m->retry) {
+		/* the token brings back the original DCID */
+		assert_int_equal(tquic_retry_token_open(m->token_key,
+				m->now / 1000, 10000, sim_client_addr, 4,
+				h.dcid, h.dcid_len, h.token, h.token_len,
+				cfg.odcid, &cfg.odcid_len), 0);
+		memcpy(cfg.scid, h.dcid, 8);
+		memcpy(cfg.retry_scid, h.dcid, 8);
+		cfg.retry_scid_len = 8;
+	}
 	memset(cfg.reset_token, 0x77, sizeof(cfg.reset_token));
 	cfg.idle_timeout_ms = 30000;
 	cfg.now = m->now;
@@ -233,6 +278,8 @@ static void sim_free(struct sim *m)
 		tquic_conn_destroy(m->s[i].c);
 		free(m->s[i].c);
 	}
+	if (m->token_key)
+		tquic_aead_free(m->token_key);
 	free(m->q);
 	free(m);
 }
@@ -285,8 +332,15 @@ static bool sim_run(struct sim *m, u64 until,
 			struct dgram d = m->q[best];
 
 			m->q[best] = m->q[--m->nq];
-			if (d.to == 1 && !server_up(m))
+			if (d.to == 1 && !server_up(m)) {
+				struct tquic_hdr h;
+
+				if (tquic_conn_first_initial(d.data, d.len, &h))
+					continue;
+				if (sim_send_retry(m, &h))
+					continue;
 				sim_accept(m, &d);
+			}
 			tquic_conn_recv(m->s[d.to].c, m->now, d.data, d.len);
 			sim_flush(m, d.to);
 			if (d.to == 1)
@@ -628,6 +682,70 @@ static void test_key_phase_forged(void **state)
 	sim_free(m);
 }
 
+/* RFC 9000 §8.1.2: a Retry first; the handshake then completes with the
+ * server's address validated and the Retry's CID authenticated (§7.3) */
+static void test_retry(void **state)
+{
+	static const u8 key[16] = { 9 };
+	u32 v;
+
+	(void)state;
+	for (v = 0; v < 2; v++) {
+		struct sim *m = sim_new(20 + v, v ? TQUIC_VERSION_2 :
+						 TQUIC_VERSION_1);
+
+		m->retry = true;
+		m->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
+		assert_non_null(m->token_key);
+		assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+		check_established(m);
+		assert_int_equal(m->retries_sent, 1);
+		assert_true(m->s[0].c->retried);
+		assert_int_equal(m->s[1].c->retry_scid_len, 8);
+		/* the client took the Retry's CID as the server's */
+		assert_memory_equal(m->s[0].c->dcid, m->s[1].c->scid, 8);
+		sim_free(m);
+	}
+}
+
+/* a Retry whose integrity tag does not match is ignored (RFC 9001 §5.8) */
+static void test_retry_forged(void **state)
+{
+	static const u8 key[16] = { 9 };
+	struct sim *m = sim_new(22, TQUIC_VERSION_1);
+	u8 hello[300];
+	u8 buf[1500];
+	size_t n;
+	int i;
+
+	(void)state;
+	m->retry = true;
+	m->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
+	memset(hello, 1, sizeof(hello));
+	assert_int_equal(tquic_conn_crypto_send(m->s[0].c, TQUIC_LEVEL_INITIAL,
+						hello, sizeof(hello)), 0);
+	n = tquic_conn_send(m->s[0].c, m->now, buf, sizeof(buf));
+	assert_true(n >= 1200);
+	{
+		struct tquic_hdr h;
+
+		assert_int_equal(tquic_conn_first_initial(buf, n, &h), 0);
+		assert_true(sim_send_retry(m, &h));
+	}
+	for (i = 0; i < 8 * 20; i++) {
+		struct dgram d = m->q[0];
+
+		d.data[d.len - 1 - i / 8] ^= (u8)(1 << (i % 8));
+		tquic_conn_recv(m->s[0].c, m->now, d.data, d.len);
+		assert_false(m->s[0].c->retried);
+	}
+	/* the real one is taken */
+	tquic_conn_recv(m->s[0].c, m->now, m->q[0].data, m->q[0].len);
+	assert_true(m->s[0].c->retried);
+	m->nq = 0;
+	sim_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,6 +758,8 @@ int main(void)
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_key_update),
 		cmocka_unit_test(test_key_phase_forged),
+		cmocka_unit_test(test_retry),
+		cmocka_unit_test(test_retry_forged),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

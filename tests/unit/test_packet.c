@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "header.h"
+#include "crypto.h"
 #include "keys.h"
 #include "protect.h"
 #include "retry.h"
@@ -261,6 +262,79 @@ static void test_retry_and_reset(void **state)
 	assert_false(tquic_reset_token_match(b + 36, 20, token));	/* < 21 bytes */
 }
 
+/* Retry packets we write parse back; tokens bind address, CID and time */
+static void test_retry_token(void **state)
+{
+	static const u8 key[16] = { 7, 7, 7 }, nonce[12] = { 1, 2, 3 };
+	static const u8 addr[4] = { 198, 51, 100, 2 }, addr2[4] = { 198, 51, 100, 3 };
+	static const u8 rscid[8] = { 0xaa, 0xbb, 0xcc, 0xdd, 1, 2, 3, 4 };
+	struct tquic_aead *a = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
+	struct tquic_aead *other = tquic_aead_alloc(TQUIC_AES_128_GCM, nonce);
+	u8 tok[TQUIC_RETRY_TOKEN_MAX], pkt[256], od[TQUIC_MAX_CID_LEN], odl = 0;
+	const u64 t0 = 5000000, life = 10000;
+	struct tquic_hdr h;
+	int n, len;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(other);
+	n = tquic_retry_token_seal(a, nonce, t0, addr, 4, rscid, 8, dcid, 8, tok,
+				   sizeof(tok));
+	assert_true(n > 0 && n <= TQUIC_RETRY_TOKEN_MAX);
+	assert_true(tquic_retry_token_is_ours(tok, (size_t)n));
+
+	/* a Retry carrying it, for the client's SCID, parses with its tag */
+	len = tquic_retry_hdr_write(pkt, sizeof(pkt), TQUIC_VERSION_2, scid, 5,
+				    rscid, 8, tok, (size_t)n);
+	assert_true(len > 0);
+	assert_int_equal(tquic_retry_tag(TQUIC_VERSION_2, dcid, 8, pkt,
+					 (size_t)len, pkt + len), 0);
+	assert_int_equal(tquic_hdr_parse(pkt, (size_t)len + 16, 0, &h), 0);
+	assert_int_equal(h.kind, TQUIC_HDR_RETRY);
+	assert_int_equal(h.version, TQUIC_VERSION_2);
+	assert_int_equal(h.token_len, n);
+	assert_memory_equal(h.token, tok, n);
+	assert_memory_equal(h.scid, rscid, 8);
+	assert_int_equal(tquic_retry_verify(TQUIC_VERSION_2, dcid, 8, pkt,
+					    (size_t)len + 16), 0);
+
+	/* from the same address, with the CID the Retry gave: the ODCID */
+	assert_int_equal(tquic_retry_token_open(a, t0 + life, life, addr, 4,
+						rscid, 8, tok, (size_t)n, od,
+						&odl), 0);
+	assert_int_equal(odl, 8);
+	assert_memory_equal(od, dcid, 8);
+	/* too late, another address, another CID, another key */
+	assert_int_equal(tquic_retry_token_open(a, t0 + life + 1, life, addr, 4,
+						rscid, 8, tok, (size_t)n, od,
+						&odl), -ETIMEDOUT);
+	assert_int_equal(tquic_retry_token_open(a, t0, life, addr2, 4, rscid, 8,
+						tok, (size_t)n, od, &odl),
+			 -EBADMSG);
+	assert_int_equal(tquic_retry_token_open(a, t0, life, addr, 4, rscid, 7,
+						tok, (size_t)n, od, &odl),
+			 -EBADMSG);
+	assert_int_equal(tquic_retry_token_open(other, t0, life, addr, 4, rscid,
+						8, tok, (size_t)n, od, &odl),
+			 -EBADMSG);
+	/* every flipped bit and every truncation is refused */
+	for (len = 0; len < n * 8; len++) {
+		tok[len / 8] ^= (u8)(1 << (len % 8));
+		assert_int_not_equal(tquic_retry_token_open(a, t0, life, addr, 4,
+							    rscid, 8, tok,
+							    (size_t)n, od,
+							    &odl), 0);
+		tok[len / 8] ^= (u8)(1 << (len % 8));
+	}
+	for (len = 0; len < n; len++)
+		assert_int_equal(tquic_retry_token_open(a, t0, life, addr, 4,
+							rscid, 8, tok,
+							(size_t)len, od, &odl),
+				 -EBADMSG);
+	tquic_aead_free(a);
+	tquic_aead_free(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_bad_headers),
 		cmocka_unit_test(test_unknown_version_and_vn),
 		cmocka_unit_test(test_retry_and_reset),
+		cmocka_unit_test(test_retry_token),
 	};
 
 	return cmocka_run_group_tests_name("packet", tests, NULL, NULL);
