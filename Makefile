@@ -29,7 +29,8 @@ DEPS_BUILD := make gcc libc6-dev pkg-config linux-headers-amd64 libsystemd-dev \
 DEPS_CHECK := sparse libcmocka-dev nettle-dev clang libclang-rt-14-dev \
 	      linux-image-amd64 qemu-system-x86 \
 	      busybox-static cpio kmod bats bats-assert bats-support iproute2 \
-	      iperf3 iputils-ping procps bc systemd groff-base gnutls-bin
+	      iperf3 iputils-ping procps bc systemd groff-base gnutls-bin \
+	      libngtcp2-dev libngtcp2-crypto-gnutls-dev tshark
 DEPS := $(DEPS_BUILD) $(DEPS_CHECK)
 
 all: kernel gatewayd systemd/tquic-gateway.service

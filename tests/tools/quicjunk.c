@@ -8,6 +8,9 @@
  *                                   cannot decrypt
  *   quicjunk ADDR PORT truncated N  N Initials cut short at a random length
  *   quicjunk ADDR PORT version N    N long headers of an unknown version
+ *   quicjunk ADDR PORT token N      N Initials with a forged Retry token:
+ *                                   tquic's marker byte and a plausible
+ *                                   length, random contents
  *
  * Exit status: 0 when every datagram was sent, 1 on a usage error, 2 on a
  * socket error.
@@ -28,9 +31,9 @@ static unsigned int rnd(void)
 	return seed >> 8;
 }
 
-static size_t initial(unsigned char *b, unsigned int version)
+static size_t initial(unsigned char *b, unsigned int version, size_t tok)
 {
-	size_t i;
+	size_t i, o;
 
 	b[0] = 0xc0 | (rnd() & 3);		/* long header, Initial */
 	b[1] = version >> 24;
@@ -43,10 +46,15 @@ static size_t initial(unsigned char *b, unsigned int version)
 	b[14] = 8;				/* SCID */
 	for (i = 15; i < 23; i++)
 		b[i] = rnd();
-	b[23] = 0;				/* no token */
-	b[24] = 0x40 | (1200 - 26) >> 8;	/* Length, 2-byte varint */
-	b[25] = (1200 - 26) & 0xff;
-	for (i = 26; i < 1200; i++)
+	b[23] = tok;				/* token length, < 64 */
+	for (i = 24; i < 24 + tok; i++)
+		b[i] = rnd();
+	if (tok)
+		b[24] = 0x52;			/* tquic's Retry token marker */
+	o = 24 + tok;
+	b[o] = 0x40 | (1200 - o - 2) >> 8;	/* Length, 2-byte varint */
+	b[o + 1] = (1200 - o - 2) & 0xff;
+	for (i = o + 2; i < 1200; i++)
 		b[i] = rnd();
 	return 1200;
 }
@@ -60,7 +68,7 @@ int main(int argc, char *argv[])
 
 	if (argc != 5 || inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1 ||
 	    (n = strtol(argv[4], NULL, 10)) <= 0) {
-		fprintf(stderr, "usage: quicjunk ADDR PORT random|initial|truncated|version N\n");
+		fprintf(stderr, "usage: quicjunk ADDR PORT random|initial|truncated|version|token N\n");
 		return 1;
 	}
 	sin.sin_port = htons((unsigned short)atoi(argv[2]));
@@ -79,12 +87,14 @@ int main(int argc, char *argv[])
 			for (j = 0; j < len; j++)
 				buf[j] = rnd();
 		} else if (!strcmp(argv[3], "initial")) {
-			len = initial(buf, 1);
+			len = initial(buf, 1, 0);
 		} else if (!strcmp(argv[3], "truncated")) {
-			initial(buf, 1);
+			initial(buf, 1, 0);
 			len = 1 + rnd() % 1199;
+		} else if (!strcmp(argv[3], "token")) {
+			len = initial(buf, 1, 38 + rnd() % 20);
 		} else if (!strcmp(argv[3], "version")) {
-			len = initial(buf, 0x1a2a3a4a);
+			len = initial(buf, 0x1a2a3a4a, 0);
 		} else {
 			fprintf(stderr, "quicjunk: unknown kind '%s'\n", argv[3]);
 			return 1;

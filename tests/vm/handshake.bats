@@ -90,29 +90,6 @@ assert_established_pair() {
 	done
 }
 
-# certs DIR: a CA, a server certificate for tquic.test, an expired one
-make_certs() {
-	local d=$1
-	mkdir -p "$d"
-	printf 'cn = tquic test CA\nca\ncert_signing_key\nexpiration_days = 2\n' > "$d/ca.tmpl"
-	printf 'cn = tquic.test\ndns_name = tquic.test\ntls_www_server\nsigning_key\nexpiration_days = 2\n' > "$d/srv.tmpl"
-	printf 'cn = tquic.test\ndns_name = tquic.test\ntls_www_server\nsigning_key\nactivation_date = "2019-01-01 00:00:00"\nexpiration_date = "2020-01-01 00:00:00"\n' > "$d/old.tmpl"
-	certtool --generate-privkey --key-type ecdsa --outfile "$d/ca.key" 2>/dev/null
-	certtool --generate-self-signed --load-privkey "$d/ca.key" \
-		--template "$d/ca.tmpl" --outfile "$d/ca.pem" 2>/dev/null
-	certtool --generate-privkey --key-type ecdsa --outfile "$d/srv.key" 2>/dev/null
-	for c in srv old; do
-		certtool --generate-certificate --load-privkey "$d/srv.key" \
-			--load-ca-certificate "$d/ca.pem" --load-ca-privkey "$d/ca.key" \
-			--template "$d/$c.tmpl" --outfile "$d/$c.pem" 2>/dev/null
-	done
-	printf 'cn = gw1\ntls_www_client\nsigning_key\nexpiration_days = 2\n' > "$d/cli.tmpl"
-	certtool --generate-privkey --key-type ecdsa --outfile "$d/cli.key" 2>/dev/null
-	certtool --generate-certificate --load-privkey "$d/cli.key" \
-		--load-ca-certificate "$d/ca.pem" --load-ca-privkey "$d/ca.key" \
-		--template "$d/cli.tmpl" --outfile "$d/cli.pem" 2>/dev/null
-}
-
 server_cert_conf() {
 	cat <<-CONF
 	[Tunnel]
@@ -137,7 +114,7 @@ client_cert_conf() {
 
 @test "X.509: the client verifies the server certificate by CA and by pinned key" {
 	CERTS=$BATS_TEST_TMPDIR/certs
-	make_certs "$CERTS"
+	gw_make_certs "$CERTS"
 	gw_start server "$TOPO_NS_SRV" "$(server_cert_conf)"
 	gw_wait_log server "listening"
 	gw_start client "$TOPO_NS_GW" "$(client_cert_conf "CAFile=$CERTS/ca.pem
@@ -156,7 +133,7 @@ ServerName=tquic.test")"
 
 @test "X.509: a server that requires client certificates takes a verified one, refuses none" {
 	CERTS=$BATS_TEST_TMPDIR/certs
-	make_certs "$CERTS"
+	gw_make_certs "$CERTS"
 	gw_start server "$TOPO_NS_SRV" "$(server_cert_conf srv "CAFile=$CERTS/ca.pem
 RequireClientCertificate=yes")"
 	gw_wait_log server "listening"
@@ -187,7 +164,7 @@ assert_rejected() {
 
 @test "X.509: expired and mismatched server certificates are refused with an alert" {
 	CERTS=$BATS_TEST_TMPDIR/certs
-	make_certs "$CERTS"
+	gw_make_certs "$CERTS"
 	gw_start server "$TOPO_NS_SRV" "$(server_cert_conf old)"
 	gw_wait_log server "listening"
 	gw_start client "$TOPO_NS_GW" "$(client_cert_conf "CAFile=$CERTS/ca.pem

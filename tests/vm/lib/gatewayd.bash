@@ -70,3 +70,27 @@ gw_wait_log() { gw_until "${3:-20}" gw_log_match "$1" "$2"; }
 gw_field() {
 	echo "$1" | tr ' ' '\n' | grep -A1 -x -- "$2" | tail -1
 }
+
+# gw_make_certs DIR: a CA, a server certificate for tquic.test (srv.pem,
+# srv.key), an expired one (old.pem), a client certificate for gw1 (cli.pem)
+gw_make_certs() {
+	local d=$1
+	mkdir -p "$d"
+	printf 'cn = tquic test CA\nca\ncert_signing_key\nexpiration_days = 2\n' > "$d/ca.tmpl"
+	printf 'cn = tquic.test\ndns_name = tquic.test\ntls_www_server\nsigning_key\nexpiration_days = 2\n' > "$d/srv.tmpl"
+	printf 'cn = tquic.test\ndns_name = tquic.test\ntls_www_server\nsigning_key\nactivation_date = "2019-01-01 00:00:00"\nexpiration_date = "2020-01-01 00:00:00"\n' > "$d/old.tmpl"
+	certtool --generate-privkey --key-type ecdsa --outfile "$d/ca.key" 2>/dev/null
+	certtool --generate-self-signed --load-privkey "$d/ca.key" \
+		--template "$d/ca.tmpl" --outfile "$d/ca.pem" 2>/dev/null
+	certtool --generate-privkey --key-type ecdsa --outfile "$d/srv.key" 2>/dev/null
+	for c in srv old; do
+		certtool --generate-certificate --load-privkey "$d/srv.key" \
+			--load-ca-certificate "$d/ca.pem" --load-ca-privkey "$d/ca.key" \
+			--template "$d/$c.tmpl" --outfile "$d/$c.pem" 2>/dev/null
+	done
+	printf 'cn = gw1\ntls_www_client\nsigning_key\nexpiration_days = 2\n' > "$d/cli.tmpl"
+	certtool --generate-privkey --key-type ecdsa --outfile "$d/cli.key" 2>/dev/null
+	certtool --generate-certificate --load-privkey "$d/cli.key" \
+		--load-ca-certificate "$d/ca.pem" --load-ca-privkey "$d/ca.key" \
+		--template "$d/cli.tmpl" --outfile "$d/cli.pem" 2>/dev/null
+}

@@ -29,6 +29,11 @@ kmem_kib() {
 	awk '/^(SUnreclaim|VmallocUsed|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
 }
 
+# slab_kib: memory in the active objects of every slab cache, in KiB
+slab_kib() {
+	awk 'NR > 2 { s += $2 * $4 } END { print int(s / 1024) }' /proc/slabinfo
+}
+
 # dmesg_mark / dmesg_since_mark: the kernel log written after the mark. The
 # log is never cleared: the run's final check reads all of it.
 dmesg_mark() {
