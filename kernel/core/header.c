@@ -185,6 +185,22 @@ static void tquic_put_pn(u8 *p, u64 pn, size_t pn_len)
 		p[i] = (u8)(pn >> (8 * (pn_len - 1 - i)));
 }
 
+/* RFC 9000 §17.2: first byte, version, both CIDs with their lengths */
+static void tquic_long_hdr_start(struct tquic_wr *w, u8 first, u32 version,
+				 const u8 *dcid, u8 dcid_len, const u8 *scid,
+				 u8 scid_len)
+{
+	u8 fixed[5];
+
+	fixed[0] = first;
+	tquic_put_be32(fixed + 1, version);
+	tquic_wr_bytes(w, fixed, sizeof(fixed));
+	tquic_wr_bytes(w, &dcid_len, 1);
+	tquic_wr_bytes(w, dcid, dcid_len);
+	tquic_wr_bytes(w, &scid_len, 1);
+	tquic_wr_bytes(w, scid, scid_len);
+}
+
 /**
  * tquic_long_hdr_write() - write an Initial, 0-RTT or Handshake header
  * @buf: destination
@@ -214,7 +230,6 @@ int tquic_long_hdr_write(u8 *buf, size_t len, u32 version,
 			 u64 pn, size_t pn_len, size_t payload_len)
 {
 	struct tquic_wr w;
-	u8 fixed[5];
 	u64 length;
 	int type;
 
@@ -228,14 +243,9 @@ int tquic_long_hdr_write(u8 *buf, size_t len, u32 version,
 		return -ENOSPC;
 
 	tquic_wr_init(&w, buf, len);
-	fixed[0] = TQUIC_HDR_FORM | TQUIC_HDR_FIXED | (u8)(type << 4) |
-		   (u8)(pn_len - 1);
-	tquic_put_be32(fixed + 1, version);
-	tquic_wr_bytes(&w, fixed, sizeof(fixed));
-	tquic_wr_bytes(&w, &dcid_len, 1);
-	tquic_wr_bytes(&w, dcid, dcid_len);
-	tquic_wr_bytes(&w, &scid_len, 1);
-	tquic_wr_bytes(&w, scid, scid_len);
+	tquic_long_hdr_start(&w, TQUIC_HDR_FORM | TQUIC_HDR_FIXED |
+			     (u8)(type << 4) | (u8)(pn_len - 1), version, dcid,
+			     dcid_len, scid, scid_len);
 	if (kind == TQUIC_HDR_INITIAL) {
 		tquic_wr_varint(&w, token_len);
 		tquic_wr_bytes(&w, token, token_len);
@@ -270,21 +280,16 @@ int tquic_retry_hdr_write(u8 *buf, size_t len, u32 version, const u8 *dcid,
 			  const u8 *token, size_t token_len)
 {
 	struct tquic_wr w;
-	u8 fixed[5];
 
 	if (!tquic_version_known(version) || dcid_len > TQUIC_MAX_CID_LEN ||
 	    scid_len > TQUIC_MAX_CID_LEN || !token_len)
 		return -EINVAL;
 	tquic_wr_init(&w, buf, len);
 	/* the low four bits are unused: random (§17.2.5) is allowed, 0 here */
-	fixed[0] = TQUIC_HDR_FORM | TQUIC_HDR_FIXED |
-		   (u8)(tquic_long_type_encode(version, TQUIC_HDR_RETRY) << 4);
-	tquic_put_be32(fixed + 1, version);
-	tquic_wr_bytes(&w, fixed, sizeof(fixed));
-	tquic_wr_bytes(&w, &dcid_len, 1);
-	tquic_wr_bytes(&w, dcid, dcid_len);
-	tquic_wr_bytes(&w, &scid_len, 1);
-	tquic_wr_bytes(&w, scid, scid_len);
+	tquic_long_hdr_start(&w, TQUIC_HDR_FORM | TQUIC_HDR_FIXED |
+			     (u8)(tquic_long_type_encode(version,
+							 TQUIC_HDR_RETRY) << 4),
+			     version, dcid, dcid_len, scid, scid_len);
 	tquic_wr_bytes(&w, token, token_len);
 	if (w.err)
 		return w.err;

@@ -76,7 +76,7 @@ no_conns() {
 	[[ "$(cat "$out")" =~ ^"conn 1: established, version 0x00000001, "([0-9]+)" 1-RTT PINGs acknowledged, key update confirmed, "([0-9]+)" PINGs acknowledged under the new keys, closed"$ ]]
 	[ "${BASH_REMATCH[1]}" -ge 5 ]
 	[ "${BASH_REMATCH[2]}" -ge 5 ]
-	gw_wait_log server "handshake with $(wan_gw_addr 0) port [0-9]* complete"
+	gw_wait_log server "handshake with $(wan_gw_addr 0):[0-9]* complete"
 	gw_log server
 	# the client's CONNECTION_CLOSE: the server drains and lets go
 	gw_until 15 no_conns "$TOPO_NS_SRV"
@@ -100,6 +100,19 @@ no_conns() {
 	assert_output --partial "conn 1: established"
 }
 
+# psk_client_conf PSK [AUTH_LINE]: a gatewayd client named gw1
+psk_client_conf() {
+	cat <<-CONF
+	[Tunnel]
+	Role=client
+	Server=$SRV_ADDR:$GW_PORT
+	[Auth]
+	Name=gw1
+	PSK=$1
+	${2:-}
+	CONF
+}
+
 listener_field() {
 	gw_field "$(in_srv grep '^listener' /proc/net/tquic)" "$1"
 }
@@ -117,15 +130,7 @@ PSK=$psk"
 	assert_output --partial "conn 1: established after a Retry, version 0x00000001, "
 	[ "$(listener_field retry_sent)" = 1 ]
 	# our client: the server's transport parameters name the Retry's CID
-	gw_start client "$TOPO_NS_GW" "$(cat <<-CONF
-	[Tunnel]
-	Role=client
-	Server=$SRV_ADDR:$GW_PORT
-	[Auth]
-	Name=gw1
-	PSK=$psk
-	CONF
-	)"
+	gw_start client "$TOPO_NS_GW" "$(psk_client_conf "$psk")"
 	gw_wait "$TOPO_NS_GW" "state established" 30
 	gw_wait "$TOPO_NS_SRV" "state established" 30
 	[ "$(listener_field retry_sent)" = 2 ]
@@ -168,16 +173,7 @@ PSK=$psk"
 	CONF
 	)"
 	gw_wait_log server "listening"
-	gw_start client "$TOPO_NS_GW" "$(cat <<-CONF
-	[Tunnel]
-	Role=client
-	Server=$SRV_ADDR:$GW_PORT
-	[Auth]
-	Name=gw1
-	PSK=$psk
-	KeyLogFile=$keys
-	CONF
-	)"
+	gw_start client "$TOPO_NS_GW" "$(psk_client_conf "$psk" "KeyLogFile=$keys")"
 	gw_wait "$TOPO_NS_SRV" "state established" 30
 	gw_wait "$TOPO_NS_GW" "state established" 30
 	sleep 1
@@ -232,6 +228,6 @@ PSK=$psk"
 	[ "$(gw_field "$line" accepted)" -ge 1020 ]
 	sleep 1
 	after=$(slab_kib)
-	echo "slab: $before KiB before, $after KiB after 1000 handshakes"
+	echo "# slab: $before KiB before, $after KiB after 1000 handshakes" >&3
 	[ $((after - before)) -lt 256 ]
 }
