@@ -349,14 +349,10 @@ static void tquic_connection_send_retry(struct tquic_sock *ts,
 				      h->dcid_len, token, sizeof(token));
 	if (tlen < 0)
 		goto drop;
-	n = tquic_retry_hdr_write(tn->txbuf, sizeof(tn->txbuf), h->version,
-				  h->scid, h->scid_len, rscid, sizeof(rscid),
-				  token, tlen);
-	if (n < 0 || n + TQUIC_AEAD_TAG_LEN > (int)sizeof(tn->txbuf) ||
-	    tquic_retry_tag(h->version, h->dcid, h->dcid_len, tn->txbuf, n,
-			    tn->txbuf + n))
-		goto drop;
-	if (tquic_sock_send(ts, from, tn->txbuf, n + TQUIC_AEAD_TAG_LEN))
+	n = tquic_retry_build(tn->txbuf, sizeof(tn->txbuf), h->version,
+			      h->scid, h->scid_len, rscid, sizeof(rscid), token,
+			      tlen, h->dcid, h->dcid_len);
+	if (n < 0 || tquic_sock_send(ts, from, tn->txbuf, n))
 		goto drop;
 	ts->retry_sent++;
 	return;

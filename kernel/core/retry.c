@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 #include "crypto.h"
+#include "header.h"
 #include "quic.h"
 #include "retry.h"
 
@@ -86,6 +87,40 @@ int tquic_retry_tag(u32 version, const u8 *odcid, u8 odcid_len,
 		memcpy(tag, pseudo + plen, TQUIC_AEAD_TAG_LEN);
 	tquic_crypto_buf_free(pseudo);
 	return err;
+}
+
+/**
+ * tquic_retry_build() - a whole Retry packet (RFC 9000 §17.2.5)
+ * @buf: destination
+ * @len: room
+ * @version: QUIC version
+ * @dcid: the client's Source Connection ID
+ * @dcid_len: its length
+ * @scid: the CID the client is to use next
+ * @scid_len: its length
+ * @token: the Retry token
+ * @token_len: its length, not 0
+ * @odcid: the Destination CID of the client's Initial, for the tag
+ * @odcid_len: its length
+ *
+ * May sleep. Return: the packet's length, or a negative errno.
+ */
+int tquic_retry_build(u8 *buf, size_t len, u32 version, const u8 *dcid,
+		      u8 dcid_len, const u8 *scid, u8 scid_len,
+		      const u8 *token, size_t token_len, const u8 *odcid,
+		      u8 odcid_len)
+{
+	int n, err;
+
+	n = tquic_retry_hdr_write(buf, len, version, dcid, dcid_len, scid,
+				  scid_len, token, token_len);
+	if (n < 0)
+		return n;
+	if ((size_t)n + TQUIC_AEAD_TAG_LEN > len)
+		return -ENOSPC;
+	err = tquic_retry_tag(version, odcid, odcid_len, buf, (size_t)n,
+			      buf + n);
+	return err ? err : n + TQUIC_AEAD_TAG_LEN;
 }
 
 /**

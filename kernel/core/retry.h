@@ -12,6 +12,10 @@
 
 int tquic_retry_tag(u32 version, const u8 *odcid, u8 odcid_len,
 		    const u8 *retry, size_t retry_len, u8 *tag);
+int tquic_retry_build(u8 *buf, size_t len, u32 version, const u8 *dcid,
+		      u8 dcid_len, const u8 *scid, u8 scid_len,
+		      const u8 *token, size_t token_len, const u8 *odcid,
+		      u8 odcid_len);
 int tquic_retry_verify(u32 version, const u8 *odcid, u8 odcid_len,
 		       const u8 *pkt, size_t pkt_len);
 int tquic_reset_token(const u8 *static_key, size_t key_len, const u8 *cid,

@@ -307,12 +307,22 @@ static void describe_close(struct client *cl, int rv, char *out, size_t len)
 		snprintf(out, len, "ngtcp2 error %s", ngtcp2_strerror(rv));
 }
 
+/* Everything the connection was asked to do is done */
+static bool goal_met(const struct client *cl, const struct opts *o)
+{
+	if (!cl->confirmed || acked_pings(cl, false) < o->pings)
+		return false;
+	return !o->key_update ||
+	       (cl->ku_confirmed && acked_pings(cl, true) >= o->pings);
+}
+
 /* One connection; 0 when everything it was asked to do was done. */
 static int run_one(int idx, const struct opts *o,
 		   gnutls_certificate_credentials_t cred)
 {
 	struct client *cl = calloc(1, sizeof(*cl));
-	ngtcp2_tstamp deadline, expiry, t, linger_end = 0;
+	ngtcp2_tstamp deadline, expiry, t;
+	bool lingering = false;
 	char why[256] = "timed out";
 	int rv = -1, done = 0;
 
@@ -333,41 +343,30 @@ static int run_one(int idx, const struct opts *o,
 		rv = flush(cl);
 		if (rv) {
 			describe_close(cl, rv, why, sizeof(why));
-			done = 0;
 			break;
 		}
-		if (done && now_ns() >= linger_end)
-			break;
-		if (!done && cl->confirmed && !cl->ku_started &&
-		    acked_pings(cl, false) >= o->pings) {
-			if (!o->key_update) {
-				done = 1;
-				linger_end = now_ns() + (ngtcp2_tstamp)o->linger *
-							NGTCP2_SECONDS;
-				deadline = linger_end;
-				continue;
-			}
-			/* ngtcp2 refuses until its own rules allow it */
-			if (!ngtcp2_conn_initiate_key_update(cl->conn, now_ns())) {
-				cl->ku_started = true;
-				continue;
-			}
-		}
-		if (!done && cl->ku_started && cl->ku_confirmed &&
-		    acked_pings(cl, true) >= o->pings) {
-			done = 1;
-			linger_end = now_ns() + (ngtcp2_tstamp)o->linger *
-						NGTCP2_SECONDS;
-			deadline = linger_end;
+		/* ngtcp2 refuses a key update until its own rules allow it */
+		if (o->key_update && !cl->ku_started && cl->confirmed &&
+		    acked_pings(cl, false) >= o->pings &&
+		    !ngtcp2_conn_initiate_key_update(cl->conn, now_ns())) {
+			cl->ku_started = true;
 			continue;
+		}
+		/* done: -w more seconds of PINGs, then the close */
+		if (!lingering && goal_met(cl, o)) {
+			lingering = true;
+			deadline = now_ns() + (ngtcp2_tstamp)o->linger *
+					      NGTCP2_SECONDS;
 		}
 		/* PINGs one after another once the handshake is confirmed */
 		ngtcp2_conn_set_keep_alive_timeout(cl->conn, cl->confirmed ?
 						   20 * NGTCP2_MILLISECONDS :
 						   0);
 		t = now_ns();
-		if (t >= deadline && !done)
+		if (t >= deadline) {
+			done = lingering;
 			break;
+		}
 		expiry = ngtcp2_conn_get_expiry(cl->conn);
 		if (expiry > deadline)
 			expiry = deadline;
@@ -384,7 +383,6 @@ static int run_one(int idx, const struct opts *o,
 		}
 		if (rv) {
 			describe_close(cl, rv, why, sizeof(why));
-			done = 0;
 			break;
 		}
 		if (now_ns() >= ngtcp2_conn_get_expiry(cl->conn)) {
@@ -393,7 +391,6 @@ static int run_one(int idx, const struct opts *o,
 				snprintf(why, sizeof(why), "%s",
 					 rv == NGTCP2_ERR_IDLE_CLOSE ?
 					 "idle timeout" : ngtcp2_strerror(rv));
-				done = 0;
 				break;
 			}
 		}

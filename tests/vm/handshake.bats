@@ -148,10 +148,6 @@ KeyFile=$CERTS/cli.key")"
 	assert_established_pair
 }
 
-no_conns() {
-	[ -z "$(gw_conns "$1")" ]
-}
-
 # REJECTED CLIENT_AUTH SERVER_PATTERN CLIENT_PATTERN: nothing established
 assert_rejected() {
 	gw_wait_log "$1" "$2" 30 || { gw_log server; gw_log client; return 1; }
@@ -246,7 +242,7 @@ ServerName=other.test")"
 	gw_conns "$TOPO_NS_GW" | grep -v 'state handshake' || true
 	# the second attempt, still in its handshake, closes with its owner
 	gw_stop client
-	gw_until 15 no_conns "$TOPO_NS_GW"
+	gw_until 15 gw_no_conns "$TOPO_NS_GW"
 	run gw_conns "$TOPO_NS_GW"
 	assert_output ""
 	tquic_unload

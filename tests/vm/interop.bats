@@ -58,10 +58,6 @@ ngclient() {
 	in_gw "$NGCLIENT" -c "$CERTS/ca.pem" -n tquic.test "$@" "$SRV_ADDR" "$GW_PORT"
 }
 
-no_conns() {
-	[ -z "$(gw_conns "$1")" ]
-}
-
 @test "ngtcp2 client: handshake, 1-RTT PINGs acknowledged, key update, clean close" {
 	local out="$BATS_TEST_TMPDIR/ngclient.out" pid
 	start_server
@@ -79,7 +75,7 @@ no_conns() {
 	gw_wait_log server "handshake with $(wan_gw_addr 0):[0-9]* complete"
 	gw_log server
 	# the client's CONNECTION_CLOSE: the server drains and lets go
-	gw_until 15 no_conns "$TOPO_NS_SRV"
+	gw_until 15 gw_no_conns "$TOPO_NS_SRV"
 	run dmesg_since_mark
 	refute_output --regexp 'BUG|WARNING|Oops'
 }
@@ -213,14 +209,14 @@ PSK=$psk"
 	# warm up the caches a handshake touches
 	run ngclient -k 20 -p 0
 	assert_success
-	gw_until 15 no_conns "$TOPO_NS_SRV"
+	gw_until 15 gw_no_conns "$TOPO_NS_SRV"
 	sleep 1
 	before=$(slab_kib)
 	run ngclient -k 1000 -p 0 -t 20
 	echo "${lines[-1]}"
 	assert_success
 	assert_line "1000 of 1000 connections succeeded"
-	gw_until 30 no_conns "$TOPO_NS_SRV"
+	gw_until 30 gw_no_conns "$TOPO_NS_SRV"
 	run in_srv cat /proc/net/tquic
 	assert_line --regexp '^connections 0$'
 	line=$(in_srv grep '^listener' /proc/net/tquic)

@@ -57,6 +57,9 @@ gw_until() {
 	return 1
 }
 
+# gw_no_conns NS: the kernel has no connection in NS
+gw_no_conns() { [ -z "$(gw_conns "$1")" ]; }
+
 gw_conns_match() { gw_conns "$1" | grep -q -- "$2"; }
 gw_log_match()   { gw_log "$1" | grep -q -- "$2"; }
 
