@@ -20,6 +20,7 @@
 #define TQUIC_TOK_OFF_SHIFT	16
 #define TQUIC_TOK_OFF_MASK	0xffffffffULL
 #define TQUIC_TOK_HANDSHAKE_DONE (1ULL << 48)
+#define TQUIC_TOK_CIDS		(1ULL << 49)	/* CID frames: see cid.h */
 
 #define TQUIC_OUR_MAX_ACK_DELAY_MS	25	/* RFC 9000 §18.2 default */
 #define TQUIC_OUR_ACK_DELAY_EXP		3
@@ -106,6 +107,10 @@ static void tquic_conn_on_acked(void *ctx, const struct tquic_sent *p)
 		tquic_cstream_on_acked(&l->cout, off, len);
 	if (p->token & TQUIC_TOK_HANDSHAKE_DONE)
 		rc->c->handshake_done_pending = false;
+	if (p->token & TQUIC_TOK_CIDS) {
+		tquic_local_cids_on_outcome(&rc->c->lcids, p->pn, true);
+		tquic_peer_cids_on_outcome(&rc->c->pcids, p->pn, true);
+	}
 }
 
 static void tquic_conn_on_lost(void *ctx, const struct tquic_sent *p)
@@ -120,6 +125,11 @@ static void tquic_conn_on_lost(void *ctx, const struct tquic_sent *p)
 	/* RFC 9000 §13.3: HANDSHAKE_DONE is sent again until acknowledged */
 	if (p->token & TQUIC_TOK_HANDSHAKE_DONE)
 		rc->c->handshake_done_pending = true;
+	/* §13.3: so are NEW_CONNECTION_ID and RETIRE_CONNECTION_ID */
+	if (p->token & TQUIC_TOK_CIDS) {
+		tquic_local_cids_on_outcome(&rc->c->lcids, p->pn, false);
+		tquic_peer_cids_on_outcome(&rc->c->pcids, p->pn, false);
+	}
 }
 
 static int tquic_conn_install_initial(struct tquic_conn *c, const u8 *dcid,
@@ -260,6 +270,10 @@ int tquic_conn_init(struct tquic_conn *c, const struct tquic_conn_cfg *cfg,
 	c->pr.max_ack_delay = TQUIC_OUR_MAX_ACK_DELAY_MS * 1000;
 	c->pr.ack_delay_exponent = TQUIC_OUR_ACK_DELAY_EXP;
 	tquic_peer_cids_init(&c->pcids, TQUIC_CID_SLOTS);
+	tquic_local_cids_init(&c->lcids, c->scid, c->scid_len);
+	tquic_pacer_init(&c->pacer, c->pr.cc.cwnd, cfg->now);
+	c->keepalive = cfg->keepalive_ms * 1000;
+	c->integrity_limit = TQUIC_INTEGRITY_LIMIT_GCM;
 
 	c->idle_timeout = cfg->idle_timeout_ms * 1000;
 	c->idle_deadline = c->idle_timeout ? cfg->now + c->idle_timeout : 0;
@@ -351,13 +365,29 @@ static u64 tquic_stream_error(const struct tquic_conn *c, u64 stream_id)
 				TQUIC_STREAM_STATE_ERROR;
 }
 
+/* RFC 9000 §5.1.2: once the CID we send with is retired, use another */
+static void tquic_conn_follow_peer_cid(struct tquic_conn *c)
+{
+	struct tquic_cid_entry *e;
+
+	if (!c->has_peer_tp || tquic_peer_cids_in_use(&c->pcids))
+		return;
+	e = tquic_peer_cids_pick(&c->pcids);
+	if (!e)
+		return;
+	memcpy(c->dcid, e->cid, e->len);
+	c->dcid_len = e->len;
+}
+
 /*
- * One packet's frames. Returns 0, 1 when the peer closed, or the QUIC
- * error code (always positive) the connection must close with.
+ * One packet's frames; @h is its header. Returns 0, 1 when the peer
+ * closed, or the QUIC error code (always positive) the connection must
+ * close with.
  */
 static u64 tquic_conn_frames(struct tquic_conn *c, u64 now,
-			     enum tquic_level level, const u8 *p, size_t len,
-			     bool *ack_eliciting, u64 *bad_frame, bool *closed)
+			     enum tquic_level level, const struct tquic_hdr *h,
+			     const u8 *p, size_t len, bool *ack_eliciting,
+			     u64 *bad_frame, bool *closed)
 {
 	struct tquic_conn_level *l = &c->lvl[level];
 	struct tquic_rec_ctx rc = { .c = c, .level = level };
@@ -438,16 +468,23 @@ static u64 tquic_conn_frames(struct tquic_conn *c, u64 now,
 				return TQUIC_PROTOCOL_VIOLATION;
 			break;	/* no 0-RTT, so no use for tokens */
 		case TQUIC_FT_NEW_CONNECTION_ID:
+			/* RFC 9000 §19.15: not for zero-length CIDs */
+			if (!c->dcid_len)
+				return TQUIC_PROTOCOL_VIOLATION;
 			err = tquic_peer_cids_on_frame(&c->pcids, &f);
 			if (err == -EDQUOT)
 				return TQUIC_CONNECTION_ID_LIMIT_ERROR;
 			if (err)
 				return TQUIC_PROTOCOL_VIOLATION;
+			tquic_conn_follow_peer_cid(c);
 			break;
 		case TQUIC_FT_RETIRE_CONNECTION_ID:
-			/* RFC 9000 §19.16: we issued sequence number 0 only */
-			if (f.retire_cid.seq > 0)
+			/* RFC 9000 §19.16; a replacement is issued on send */
+			err = tquic_local_cids_retire(&c->lcids, f.retire_cid.seq,
+						      h->dcid, h->dcid_len);
+			if (err < 0)
 				return TQUIC_PROTOCOL_VIOLATION;
+			c->stats.cids_retired += err;
 			break;
 		case TQUIC_FT_PATH_CHALLENGE:
 			/* RFC 9000 §8.2.2 */
@@ -559,8 +596,11 @@ static bool tquic_cid_eq(const u8 *a, u8 alen, const u8 *b, u8 blen)
 	return alen == blen && !memcmp(a, b, alen);
 }
 
-/* One packet of a datagram; @pkt is decrypted in place. */
-static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
+/*
+ * One packet of a datagram; @pkt is decrypted in place. Returns whether it
+ * could be decrypted (a stateless reset cannot).
+ */
+static bool tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
 				const struct tquic_hdr *h, u8 *pkt,
 				size_t dgram_len)
 {
@@ -574,7 +614,7 @@ static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
 
 	if (h->kind == TQUIC_HDR_0RTT || l->discarded) {
 		c->stats.pkts_dropped++;
-		return;
+		return false;
 	}
 	if (!l->has_rx || (level == TQUIC_LEVEL_APP && c->is_server &&
 			   !c->tls_done)) {
@@ -583,31 +623,31 @@ static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
 			tquic_conn_buffer(c, pkt, plen);
 		else
 			c->stats.pkts_dropped++;
-		return;
+		return false;
 	}
 	/* RFC 9000 §14.1 */
 	if (c->is_server && level == TQUIC_LEVEL_INITIAL &&
 	    dgram_len < TQUIC_MIN_INITIAL_DGRAM) {
 		c->stats.pkts_dropped++;
-		return;
+		return false;
 	}
 	/* RFC 9000 §7.2: the server's first Source CID becomes our DCID */
 	if (h->kind != TQUIC_HDR_SHORT) {
 		if (!c->got_peer_scid) {
 			if (!h->scid_len) {
 				c->stats.pkts_dropped++;
-				return;
+				return false;
 			}
 		} else if (!tquic_cid_eq(h->scid, h->scid_len, c->peer_scid,
 					 c->peer_scid_len)) {
 			c->stats.pkts_dropped++;
-			return;
+			return false;
 		}
 	}
 	if (tquic_packet_hp_remove(&l->rx, pkt, plen, h->pn_offset,
 				   l->largest_rx, !l->any_rx, &pn, &hdr_len)) {
 		c->stats.pkts_undecryptable++;
-		return;
+		return false;
 	}
 	keys = &l->rx;
 	if (h->kind == TQUIC_HDR_SHORT) {
@@ -616,23 +656,27 @@ static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
 	}
 	if (!keys || tquic_packet_open(keys, 0, pkt, plen, hdr_len, pn)) {
 		c->stats.pkts_undecryptable++;
-		return;
+		/* RFC 9001 §6.6: forgeries are counted across all keys */
+		if (keys && ++c->auth_failures > c->integrity_limit)
+			tquic_conn_close(c, now, false,
+					 TQUIC_AEAD_LIMIT_REACHED, 0);
+		return false;
 	}
 	if (tquic_ackrx_is_duplicate(&l->ackrx, pn)) {
 		c->stats.pkts_dropped++;
-		return;
+		return true;
 	}
 	/* RFC 9000 §17.2, §17.3.1: reserved bits are zero once unprotected */
 	reserved = h->kind == TQUIC_HDR_SHORT ? pkt[0] & 0x18 : pkt[0] & 0x0c;
 	if (reserved) {
 		tquic_conn_close(c, now, false, TQUIC_PROTOCOL_VIOLATION, 0);
-		return;
+		return true;
 	}
 	if (h->kind == TQUIC_HDR_SHORT &&
 	    tquic_keyphase_on_rx(&c->kp, keys, &l->rx, &l->tx, pn,
 				 l->space.next, now, 3 * tquic_conn_pto(c))) {
 		tquic_conn_close(c, now, false, TQUIC_INTERNAL_ERROR, 0);
-		return;
+		return true;
 	}
 	if (h->kind != TQUIC_HDR_SHORT && !c->got_peer_scid) {
 		memcpy(c->peer_scid, h->scid, h->scid_len);
@@ -654,21 +698,21 @@ static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
 	tquic_conn_idle_restart(c, now);
 	c->ack_eliciting_since_rx = false;
 
-	err = tquic_conn_frames(c, now, level, pkt + hdr_len,
+	err = tquic_conn_frames(c, now, level, h, pkt + hdr_len,
 				plen - hdr_len - TQUIC_AEAD_TAG_LEN,
 				&ack_eliciting, &bad_frame, &closed);
 	if (err) {
 		tquic_conn_close(c, now, false, err, bad_frame);
-		return;
+		return true;
 	}
 	if (closed || c->state >= TQUIC_STATE_CLOSING) {
 		if (c->state == TQUIC_STATE_CLOSING &&
 		    c->close_sent < TQUIC_CLOSE_REPEAT)
 			c->close_send = true;	/* RFC 9000 §10.2.1 */
-		return;
+		return true;
 	}
 	if (l->discarded)
-		return;	/* HANDSHAKE_DONE dropped the Handshake space */
+		return true;	/* HANDSHAKE_DONE dropped the Handshake space */
 	tquic_ackrx_on_received(&l->ackrx, pn, now, ack_eliciting,
 				TQUIC_ECN_NOT_ECT,
 				TQUIC_OUR_MAX_ACK_DELAY_MS * 1000,
@@ -676,6 +720,7 @@ static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
 	if (!l->any_rx || pn > l->largest_rx)
 		l->largest_rx = pn;
 	l->any_rx = true;
+	return true;
 }
 
 /**
@@ -691,28 +736,35 @@ static void tquic_conn_recv_pkt(struct tquic_conn *c, u64 now,
  */
 void tquic_conn_recv(struct tquic_conn *c, u64 now, u8 *dgram, size_t len)
 {
+	bool maybe_reset;
 	size_t off = 0;
 
-	if (c->state >= TQUIC_STATE_DRAINING)
+	if (c->state >= TQUIC_STATE_DRAINING || !len)
 		return;
+	/*
+	 * RFC 9000 §10.3.1: compared before decryption, which works in
+	 * place, and acted on only if the first packet fails.
+	 */
+	maybe_reset = !(dgram[0] & 0x80) &&
+		      tquic_peer_cids_reset_match(&c->pcids, dgram, len);
 	while (off < len) {
 		struct tquic_hdr h;
 		u8 *pkt = dgram + off;
 
 		if (tquic_hdr_parse(pkt, len - off, c->scid_len, &h)) {
 			c->stats.pkts_dropped++;
-			return;
+			goto failed;
 		}
 		/*
 		 * RFC 9000 §5.2: ours, or (server) the client's first choice;
 		 * §12.2: coalesced packets carry the same one.
 		 */
-		if (!tquic_cid_eq(h.dcid, h.dcid_len, c->scid, c->scid_len) &&
+		if (!tquic_conn_owns_cid(c, h.dcid, h.dcid_len) &&
 		    !(c->is_server && h.kind != TQUIC_HDR_SHORT &&
 		      tquic_cid_eq(h.dcid, h.dcid_len, c->odcid,
 				   c->odcid_len))) {
 			c->stats.pkts_dropped++;
-			return;
+			goto failed;
 		}
 		if (h.kind == TQUIC_HDR_VN) {
 			/* RFC 9000 §6.2 */
@@ -733,11 +785,72 @@ void tquic_conn_recv(struct tquic_conn *c, u64 now, u8 *dgram, size_t len)
 			tquic_conn_on_retry(c, &h, pkt, h.len);
 			return;
 		}
-		tquic_conn_recv_pkt(c, now, &h, pkt, len);
+		if (!tquic_conn_recv_pkt(c, now, &h, pkt, len) && !off)
+			goto failed;
 		if (c->state >= TQUIC_STATE_DRAINING)
 			return;
 		off += h.len;
 	}
+	return;
+failed:
+	if (!off && maybe_reset)
+		tquic_conn_check_reset(c, now, dgram, len);
+}
+
+/**
+ * tquic_conn_owns_cid() - is @cid one of the CIDs we issued and hold?
+ * @c: connection
+ * @cid: a packet's Destination CID
+ * @len: its length
+ */
+bool tquic_conn_owns_cid(const struct tquic_conn *c, const u8 *cid, u8 len)
+{
+	return tquic_local_cids_find(&c->lcids, cid, len);
+}
+
+/**
+ * tquic_conn_check_reset() - is @dgram the peer's stateless reset?
+ * @c: connection
+ * @now: current time
+ * @dgram: a datagram whose first packet could not be associated with a
+ *	connection or decrypted
+ * @len: its length
+ *
+ * Compares its last 16 bytes with the reset token of the CID we send with
+ * (RFC 9000 §10.3.1). On a match the connection enters the draining
+ * period and sends nothing more.
+ *
+ * Return: whether it matched.
+ */
+bool tquic_conn_check_reset(struct tquic_conn *c, u64 now, const u8 *dgram,
+			    size_t len)
+{
+	if (c->state >= TQUIC_STATE_DRAINING ||
+	    !tquic_peer_cids_reset_match(&c->pcids, dgram, len))
+		return false;
+	c->close_reset = true;
+	c->close_app = false;
+	c->close_error = TQUIC_NO_ERROR;
+	c->close_frame_type = 0;
+	c->close_remote = true;
+	tquic_conn_drain(c, now, false, TQUIC_NO_ERROR);
+	return true;
+}
+
+/* Ack-eliciting frames wait at @level (its keys being there) */
+static bool tquic_conn_has_eliciting(const struct tquic_conn *c,
+				     enum tquic_level level)
+{
+	const struct tquic_conn_level *l = &c->lvl[level];
+
+	if (!l->has_tx || l->discarded)
+		return false;
+	if (l->probes || tquic_cstream_pending(&l->cout))
+		return true;
+	return level == TQUIC_LEVEL_APP && c->tls_done &&
+	       (c->handshake_done_pending || c->path_response_pending ||
+		c->ping_pending || tquic_local_cids_owed(&c->lcids) ||
+		tquic_peer_cids_owed(&c->pcids));
 }
 
 /* Every level with a packet to send now; at most one CONNECTION_CLOSE. */
@@ -752,13 +865,7 @@ static bool tquic_conn_wants(struct tquic_conn *c, enum tquic_level level,
 		return true;
 	if (l->any_rx && tquic_ackrx_due(&l->ackrx, now))
 		return true;
-	if (!allow_eliciting)
-		return false;
-	if (l->probes || tquic_cstream_pending(&l->cout))
-		return true;
-	return level == TQUIC_LEVEL_APP && c->tls_done &&
-	       (c->handshake_done_pending || c->path_response_pending ||
-		c->ping_pending);
+	return allow_eliciting && tquic_conn_has_eliciting(c, level);
 }
 
 static int tquic_put_frame(u8 *buf, size_t room, size_t *used,
@@ -772,9 +879,53 @@ static int tquic_put_frame(u8 *buf, size_t room, size_t *used,
 	return 0;
 }
 
-/* The frames of one packet at @level, at @p; returns their length. */
+/* NEW_CONNECTION_ID and RETIRE_CONNECTION_ID frames owed, in packet @pn */
+static void tquic_conn_put_cid_frames(struct tquic_conn *c, u8 *p,
+				      size_t room, size_t *used, u64 pn,
+				      bool *eliciting, u64 *token)
+{
+	struct tquic_frame f;
+	unsigned int i;
+
+	for (i = 0; i < TQUIC_LCID_SLOTS; i++) {
+		struct tquic_local_cid *e = &c->lcids.e[i];
+
+		if (e->state != TQUIC_OWED_SEND)
+			continue;
+		memset(&f, 0, sizeof(f));
+		f.type = TQUIC_FT_NEW_CONNECTION_ID;
+		f.new_cid.seq = e->seq;
+		f.new_cid.cid_len = e->len;
+		memcpy(f.new_cid.cid, e->cid, e->len);
+		memcpy(f.new_cid.reset_token, e->reset_token,
+		       TQUIC_RESET_TOKEN_LEN);
+		if (tquic_put_frame(p, room, used, &f))
+			return;
+		e->state = TQUIC_OWED_SENT;
+		e->sent_pn = pn;
+		*token |= TQUIC_TOK_CIDS;
+		*eliciting = true;
+	}
+	for (i = 0; i < TQUIC_CID_RETIRE_MAX; i++) {
+		struct tquic_cid_retire *r = &c->pcids.retire[i];
+
+		if (r->state != TQUIC_OWED_SEND)
+			continue;
+		memset(&f, 0, sizeof(f));
+		f.type = TQUIC_FT_RETIRE_CONNECTION_ID;
+		f.retire_cid.seq = r->seq;
+		if (tquic_put_frame(p, room, used, &f))
+			return;
+		r->state = TQUIC_OWED_SENT;
+		r->sent_pn = pn;
+		*token |= TQUIC_TOK_CIDS;
+		*eliciting = true;
+	}
+}
+
+/* The frames of packet @pn at @level, at @p; returns their length. */
 static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
-				 u64 now, u8 *p, size_t room,
+				 u64 now, u64 pn, u8 *p, size_t room,
 				 bool allow_eliciting, bool *eliciting,
 				 u64 *token)
 {
@@ -826,6 +977,8 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 				*eliciting = true;
 			}
 		}
+		tquic_conn_put_cid_frames(c, p, room, &used, pn, eliciting,
+					  token);
 	}
 	/* CRYPTO: type, offset (up to 4 bytes here), length (2) */
 	if (room > used + 8) {
@@ -887,7 +1040,7 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 			   tquic_varint_len(c->token_len) + c->token_len : 0);
 	if (room < hdr_max + TQUIC_AEAD_TAG_LEN + 24)
 		return 0;
-	payload = tquic_conn_payload(c, level, now, out + hdr_max,
+	payload = tquic_conn_payload(c, level, now, pn, out + hdr_max,
 				     room - hdr_max - TQUIC_AEAD_TAG_LEN,
 				     allow_eliciting, &eliciting, &token);
 	if (!payload)
@@ -896,6 +1049,17 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	if (pn_len + payload < 4) {
 		memset(out + hdr_max + payload, 0, 4 - pn_len - payload);
 		payload = 4 - pn_len;
+	}
+	/*
+	 * RFC 9000 §10.3: 22 bytes more than the CIDs we ask for, so that a
+	 * stateless reset smaller than any of our packets still has room
+	 */
+	if (kind == TQUIC_HDR_SHORT &&
+	    hdr_max + payload + TQUIC_AEAD_TAG_LEN < 22 + (size_t)c->scid_len) {
+		n = (int)(22 + c->scid_len - hdr_max - payload -
+			  TQUIC_AEAD_TAG_LEN);
+		memset(out + hdr_max + payload, 0, n);
+		payload += n;
 	}
 	if (hdr_max + payload + TQUIC_AEAD_TAG_LEN < min_len) {
 		n = (int)(min_len - hdr_max - payload - TQUIC_AEAD_TAG_LEN);
@@ -947,6 +1111,7 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	c->stats.bytes_tx += total;
 	if (eliciting) {
 		c->pto_anchor = now;
+		c->last_eliciting_tx = now;
 		if (!c->ack_eliciting_since_rx) {
 			tquic_conn_idle_restart(c, now);
 			c->ack_eliciting_since_rx = true;
@@ -958,7 +1123,56 @@ undo:
 		tquic_cstream_on_lost(&l->cout, off, len);
 	if (token & TQUIC_TOK_HANDSHAKE_DONE)
 		c->handshake_done_pending = true;
+	if (token & TQUIC_TOK_CIDS) {
+		tquic_local_cids_on_outcome(&c->lcids, pn, false);
+		tquic_peer_cids_on_outcome(&c->pcids, pn, false);
+	}
 	return 0;
+}
+
+/* RFC 9000 §5.1.1: as many CIDs with the peer as it accepts (to our cap) */
+static void tquic_conn_issue_cids(struct tquic_conn *c)
+{
+	u8 cid[TQUIC_MAX_CID_LEN], token[TQUIC_RESET_TOKEN_LEN];
+	u64 want = c->peer_tp.active_connection_id_limit;
+	unsigned int draws = 0;
+
+	if (!c->confirmed || c->state != TQUIC_STATE_ESTABLISHED ||
+	    !c->ops || !c->ops->new_cid || !c->scid_len)
+		return;
+	if (want > TQUIC_LCID_SLOTS)
+		want = TQUIC_LCID_SLOTS;
+	while (tquic_local_cids_count(&c->lcids) < want &&
+	       draws++ < 2 * TQUIC_LCID_SLOTS) {
+		if (c->ops->new_cid(c->ops->ctx, cid, c->scid_len, token))
+			return;
+		tquic_local_cids_add(&c->lcids, cid, c->scid_len, token);
+	}
+}
+
+/*
+ * RFC 9002 §7.7: ack-eliciting packets leave at 5/4 cwnd per RTT with
+ * bursts of at most the initial window; ACKs, probes and closes are not
+ * held back. Returns whether a full-sized datagram may go now; if not, and
+ * something waits, the pacer's timer is set.
+ */
+static bool tquic_conn_pace(struct tquic_conn *c, u64 now, size_t cap)
+{
+	int i;
+
+	tquic_pacer_refill(&c->pacer, now, c->pr.cc.cwnd, c->pr.rtt.smoothed);
+	if (tquic_pacer_can_send(&c->pacer, cap))
+		return true;
+	for (i = 0; i < TQUIC_NR_LEVELS; i++) {
+		if (tquic_conn_has_eliciting(c, i)) {
+			c->stats.paced++;
+			c->pacer_wake = tquic_pacer_next(&c->pacer, now, cap,
+							 c->pr.cc.cwnd,
+							 c->pr.rtt.smoothed);
+			break;
+		}
+	}
+	return false;
 }
 
 /**
@@ -971,7 +1185,7 @@ undo:
  * Coalesces one packet per level (RFC 9000 §12.2), pads datagrams with an
  * Initial packet to 1200 bytes (§14.1), stays within three times what was
  * received until the peer's address is validated (§8.1) and within the
- * congestion window except for probes (RFC 9002 §7.5).
+ * congestion window except for probes (RFC 9002 §7.5), paced (§7.7).
  *
  * Return: the datagram's length, 0 when there is nothing to send now.
  */
@@ -989,6 +1203,7 @@ size_t tquic_conn_send(struct tquic_conn *c, u64 now, u8 *buf, size_t cap)
 		tquic_keyphase_expire(&c->kp, now);
 		tquic_conn_key_update(c);	/* retried until allowed */
 	}
+	tquic_conn_issue_cids(c);
 	if (cap > TQUIC_MAX_DGRAM)
 		cap = TQUIC_MAX_DGRAM;
 	if (!c->addr_validated) {
@@ -1001,7 +1216,9 @@ size_t tquic_conn_send(struct tquic_conn *c, u64 now, u8 *buf, size_t cap)
 	}
 	for (i = 0; i < TQUIC_NR_LEVELS; i++)
 		probing |= c->lvl[i].probes > 0;
-	allow = probing || tquic_cc_can_send(&c->pr.cc, cap);
+	allow = probing || (tquic_cc_can_send(&c->pr.cc, cap) &&
+			    (c->state == TQUIC_STATE_CLOSING ||
+			     tquic_conn_pace(c, now, cap)));
 	for (i = 0; i < TQUIC_NR_LEVELS; i++) {
 		want[i] = tquic_conn_wants(c, i, now, allow);
 		if (want[i])
@@ -1040,6 +1257,8 @@ size_t tquic_conn_send(struct tquic_conn *c, u64 now, u8 *buf, size_t cap)
 		used = TQUIC_MIN_INITIAL_DGRAM;
 	}
 	c->amp_tx += used;
+	if (allow && !probing)
+		tquic_pacer_on_sent(&c->pacer, used);
 	if (c->state == TQUIC_STATE_CLOSING) {
 		c->close_send = false;
 		c->close_sent++;
@@ -1106,6 +1325,13 @@ static u64 tquic_min_time(u64 a, u64 b)
 	return a < b ? a : b;
 }
 
+/* RFC 9000 §10.1.2: a PING when nothing ack-eliciting went out a while */
+static bool tquic_conn_keepalive_armed(const struct tquic_conn *c)
+{
+	return c->keepalive && c->confirmed && !c->ping_pending &&
+	       c->state == TQUIC_STATE_ESTABLISHED;
+}
+
 /**
  * tquic_conn_timeout() - when tquic_conn_on_timeout() is next due
  * @c: connection
@@ -1121,7 +1347,9 @@ u64 tquic_conn_timeout(const struct tquic_conn *c)
 		return 0;
 	if (c->state >= TQUIC_STATE_CLOSING)
 		return c->close_deadline;
-	t = c->idle_deadline;
+	t = tquic_min_time(c->idle_deadline, c->pacer_wake);
+	if (tquic_conn_keepalive_armed(c))
+		t = tquic_min_time(t, c->last_eliciting_tx + c->keepalive);
 	for (i = 0; i < TQUIC_NR_LEVELS; i++) {
 		const struct tquic_conn_level *l = &c->lvl[i];
 
@@ -1141,9 +1369,10 @@ u64 tquic_conn_timeout(const struct tquic_conn *c)
  * @c: connection
  * @now: current time
  *
- * Idle timeout (RFC 9000 §10.1), end of closing or draining (§10.2), loss
- * detection (RFC 9002 §6.1.2) and probe timeouts (§6.2). ACKs that fell
- * due are sent by the next tquic_conn_send().
+ * Idle timeout (RFC 9000 §10.1), keepalive (§10.1.2), end of closing or
+ * draining (§10.2), loss detection (RFC 9002 §6.1.2) and probe timeouts
+ * (§6.2). ACKs and paced packets that fell due are sent by the next
+ * tquic_conn_send().
  */
 void tquic_conn_on_timeout(struct tquic_conn *c, u64 now)
 {
@@ -1171,6 +1400,11 @@ void tquic_conn_on_timeout(struct tquic_conn *c, u64 now)
 		tquic_conn_set_state(c, TQUIC_STATE_CLOSED);
 		return;
 	}
+	if (c->pacer_wake && c->pacer_wake <= now)
+		c->pacer_wake = 0;
+	if (tquic_conn_keepalive_armed(c) &&
+	    now >= c->last_eliciting_tx + c->keepalive)
+		c->ping_pending = true;
 	for (i = 0; i < TQUIC_NR_LEVELS; i++) {
 		struct tquic_conn_level *l = &c->lvl[i];
 
@@ -1208,6 +1442,35 @@ void tquic_conn_ping(struct tquic_conn *c)
 {
 	if (c->state < TQUIC_STATE_CLOSING)
 		c->ping_pending = true;
+}
+
+/**
+ * tquic_conn_rotate_cid() - send with the peer's next CID, retire the old
+ * @c: connection
+ *
+ * RFC 9000 §5.1.2: the old CID's RETIRE_CONNECTION_ID goes with the next
+ * 1-RTT packet and the peer issues a replacement.
+ *
+ * Return: 0; -EAGAIN before the handshake is confirmed or while the peer
+ * has issued no spare CID; -ESTALE once closing.
+ */
+int tquic_conn_rotate_cid(struct tquic_conn *c)
+{
+	struct tquic_cid_entry *cur, *next;
+	u64 seq;
+
+	if (c->state >= TQUIC_STATE_CLOSING)
+		return -ESTALE;
+	cur = tquic_peer_cids_in_use(&c->pcids);
+	if (!c->confirmed || !cur)
+		return -EAGAIN;
+	seq = cur->seq;
+	next = tquic_peer_cids_pick(&c->pcids);
+	if (!next)
+		return -EAGAIN;
+	memcpy(c->dcid, next->cid, next->len);
+	c->dcid_len = next->len;
+	return tquic_peer_cids_retire(&c->pcids, seq);
 }
 
 /**
@@ -1289,6 +1552,9 @@ int tquic_conn_set_secret(struct tquic_conn *c, u64 now, enum tquic_level level,
 				 secret_len);
 	if (err)
 		return err;
+	/* RFC 9001 §6.6 */
+	if (alg == TQUIC_CHACHA20_POLY1305)
+		c->integrity_limit = TQUIC_INTEGRITY_LIMIT_CHACHA;
 	if (!tx && level == TQUIC_LEVEL_APP) {
 		err = tquic_keyphase_arm(&c->kp, &l->rx);
 		if (err) {
@@ -1346,11 +1612,14 @@ int tquic_conn_set_peer_tparams(struct tquic_conn *c, const u8 *buf,
 		    !tquic_cid_eq(tp->retry_scid, tp->retry_scid_len,
 				  c->retry_scid, c->retry_scid_len))
 			goto bad;
-		if (tp->present & TQUIC_TPB(TQUIC_TP_STATELESS_RESET_TOKEN) &&
-		    tquic_peer_cids_add(&c->pcids, 0, 0, c->dcid, c->dcid_len,
-					tp->stateless_reset_token))
-			goto bad;
 	}
+	/* the handshake CID is sequence number 0, in use (RFC 9000 §5.1.1) */
+	if (tquic_peer_cids_add(&c->pcids, 0, 0, c->dcid, c->dcid_len,
+				tp->present &
+				TQUIC_TPB(TQUIC_TP_STATELESS_RESET_TOKEN) ?
+				tp->stateless_reset_token : NULL) ||
+	    !tquic_peer_cids_pick(&c->pcids))
+		goto bad;
 	c->has_peer_tp = true;
 	/* RFC 9000 §10.1: the smaller of the two, if both have one */
 	if (tp->max_idle_timeout) {

@@ -21,6 +21,7 @@
 #include "cstream.h"
 #include "keyphase.h"
 #include "keys.h"
+#include "pacer.h"
 #include "reasm.h"
 #include "recovery.h"
 #include "tparams.h"
@@ -46,17 +47,24 @@
 #define TQUIC_CLOSE_REPEAT	16	/* CONNECTION_CLOSEs sent while closing */
 /* RFC 9001 §6.6: AES-GCM may protect 2^23 packets per key; update at half */
 #define TQUIC_KU_AFTER_PKTS	(1ULL << 22)
+/* RFC 9001 §6.6: forged packets tolerated over a connection's life */
+#define TQUIC_INTEGRITY_LIMIT_GCM	(1ULL << 52)
+#define TQUIC_INTEGRITY_LIMIT_CHACHA	(1ULL << 36)
 
 /**
  * struct tquic_conn_ops - how the connection tells its owner
  * @crypto_data: in-order CRYPTO bytes arrived at @level, for TLS
  * @state_changed: the connection entered @state
+ * @new_cid: draw a fresh random CID of @len bytes and compute its
+ *	stateless reset token; 0 or a negative errno. Without it the
+ *	connection issues no CIDs beyond the handshake's.
  * @ctx: passed to each
  */
 struct tquic_conn_ops {
 	void (*crypto_data)(void *ctx, enum tquic_level level, const u8 *data,
 			    size_t len);
 	void (*state_changed)(void *ctx, enum tquic_state state);
+	int (*new_cid)(void *ctx, u8 *cid, u8 len, u8 *reset_token);
 	void *ctx;
 };
 
@@ -75,6 +83,8 @@ struct tquic_conn_ops {
  * @retry_scid: server: the Source CID of the Retry it sent, if any
  * @retry_scid_len: its length (0: no Retry)
  * @idle_timeout_ms: our max_idle_timeout (0: none)
+ * @keepalive_ms: once established, send a PING after this long without
+ *	sending anything ack-eliciting (0: never; RFC 9000 §10.1.2)
  * @now: current time, microseconds
  */
 struct tquic_conn_cfg {
@@ -90,6 +100,7 @@ struct tquic_conn_cfg {
 	u8 retry_scid[TQUIC_MAX_CID_LEN];
 	u8 retry_scid_len;
 	u64 idle_timeout_ms;
+	u64 keepalive_ms;
 	u64 now;
 };
 
@@ -100,6 +111,8 @@ struct tquic_conn_stats {
 	u64 pkts_tx, pkts_rx, bytes_tx, bytes_rx;
 	u64 pkts_lost, pkts_dropped, pkts_undecryptable;
 	u64 ptos;
+	u64 cids_retired;	/* of ours, by the peer */
+	u64 paced;		/* sends the pacer held back */
 };
 
 struct tquic_pending_pkt {
@@ -167,7 +180,10 @@ struct tquic_conn {
 
 	struct tquic_conn_level lvl[TQUIC_NR_LEVELS];
 	struct tquic_path_rec pr;
+	struct tquic_pacer pacer;	/* RFC 9002 §7.7 */
+	u64 pacer_wake;		/* a send waits for the pacer until then */
 	struct tquic_peer_cids pcids;
+	struct tquic_local_cids lcids;
 
 	struct tquic_tparams local_tp, peer_tp;
 	bool has_peer_tp;
@@ -186,6 +202,10 @@ struct tquic_conn {
 	u64 pto_anchor;
 	u64 idle_timeout;	/* negotiated, microseconds; 0: none */
 	u64 idle_deadline;
+	u64 keepalive;		/* microseconds; 0: none */
+	u64 last_eliciting_tx;
+	u64 auth_failures;	/* packets that failed authentication */
+	u64 integrity_limit;	/* RFC 9001 §6.6 */
 	u64 close_deadline;
 	bool ack_eliciting_since_rx;
 
@@ -193,6 +213,7 @@ struct tquic_conn {
 	u64 close_frame_type;
 	bool close_app;
 	bool close_remote;	/* the error code is the peer's */
+	bool close_reset;	/* the peer's stateless reset ended it */
 	bool close_send;	/* a CONNECTION_CLOSE is owed */
 	u8 close_sent;
 
@@ -230,6 +251,11 @@ void tquic_conn_close(struct tquic_conn *c, u64 now, bool app, u64 error,
 		      u64 frame_type);
 void tquic_conn_ping(struct tquic_conn *c);
 int tquic_conn_key_update(struct tquic_conn *c);
+int tquic_conn_rotate_cid(struct tquic_conn *c);
+
+bool tquic_conn_owns_cid(const struct tquic_conn *c, const u8 *cid, u8 len);
+bool tquic_conn_check_reset(struct tquic_conn *c, u64 now, const u8 *dgram,
+			    size_t len);
 
 struct tquic_hdr;
 int tquic_conn_first_initial(const u8 *dgram, size_t len, struct tquic_hdr *h);

@@ -40,14 +40,19 @@ static u64 tquic_pacer_bytes(u64 dt, u64 cwnd, u64 srtt)
  */
 void tquic_pacer_refill(struct tquic_pacer *p, u64 now, u64 cwnd, u64 srtt)
 {
-	u64 add;
+	u64 add, rate = 5 * cwnd / 4;
 
 	if (now <= p->last)
 		return;
 	add = tquic_pacer_bytes(now - p->last, cwnd, srtt);
-	p->tokens = p->tokens + add > p->cap || p->tokens + add < p->tokens ?
-		    p->cap : p->tokens + add;
-	p->last = now;
+	if (add >= p->cap - p->tokens || !rate) {
+		p->tokens = p->cap;
+		p->last = now;
+		return;
+	}
+	/* the time the bytes took: what is left of a byte counts next time */
+	p->tokens += add;
+	p->last += add * srtt / rate;
 }
 
 /**

@@ -189,10 +189,40 @@ int tquic_reset_token(const u8 *static_key, size_t key_len, const u8 *cid,
  */
 bool tquic_reset_token_match(const u8 *dgram, size_t len, const u8 *token)
 {
-	if (len < 21)
+	if (len < TQUIC_RESET_MIN_LEN)
 		return false;
 	return !tquic_crypto_memneq(dgram + len - TQUIC_RESET_TOKEN_LEN, token,
 				    TQUIC_RESET_TOKEN_LEN);
+}
+
+/**
+ * tquic_reset_build() - a stateless reset answering a datagram
+ * @pkt: where it is built: @cap bytes the caller filled with random ones
+ * @cap: room at @pkt
+ * @trigger_len: length of the datagram that named a CID we do not know
+ * @token: the reset token of that CID
+ *
+ * RFC 9000 §10.3: it looks like a short-header packet (fixed bit set, the
+ * rest unpredictable) and ends with the token. It is one byte shorter
+ * than the trigger up to 43 bytes, and 43 to 58 bytes past that, so it is
+ * always smaller than the trigger (§10.3.3: no loop between two
+ * endpoints, no amplification) and has at least 21 bytes.
+ *
+ * Return: its length, or 0 when the trigger is too short to answer.
+ */
+size_t tquic_reset_build(u8 *pkt, size_t cap, size_t trigger_len,
+			 const u8 *token)
+{
+	size_t len;
+
+	if (trigger_len <= TQUIC_RESET_MIN_LEN || cap < TQUIC_RESET_MAX_LEN)
+		return 0;
+	len = trigger_len - 1;
+	if (len > 43 + (size_t)(pkt[1] & 15))
+		len = 43 + (pkt[1] & 15);
+	pkt[0] = (pkt[0] & 0x3f) | 0x40;
+	memcpy(pkt + len - TQUIC_RESET_TOKEN_LEN, token, TQUIC_RESET_TOKEN_LEN);
+	return len;
 }
 
 /*

@@ -22,6 +22,13 @@ int tquic_reset_token(const u8 *static_key, size_t key_len, const u8 *cid,
 		      u8 cid_len, u8 *token);
 bool tquic_reset_token_match(const u8 *dgram, size_t len, const u8 *token);
 
+/* RFC 9000 §10.3: a stateless reset's bounds */
+#define TQUIC_RESET_MIN_LEN	21
+#define TQUIC_RESET_MAX_LEN	58
+
+size_t tquic_reset_build(u8 *pkt, size_t cap, size_t trigger_len,
+			 const u8 *token);
+
 struct tquic_aead;
 
 /* marker, nonce, issue time, ODCID length and ODCID, tag */

@@ -161,6 +161,12 @@ static void test_pacer(void **state)
 	/* an idle path gets its burst back, no more */
 	tquic_pacer_refill(&p, 10000000, 96000, 80000);
 	assert_true(p.tokens == 12000);
+	/* refills every microsecond earn what one refill would: cwnd 12000,
+	 * srtt 20 ms is 0.75 bytes/us, less than a byte each time */
+	tquic_pacer_on_sent(&p, 12000);
+	for (t = 10000001; t <= 10002000; t++)
+		tquic_pacer_refill(&p, t, 12000, 20000);
+	assert_true(p.tokens >= 1499 && p.tokens <= 1500);
 }
 
 int main(void)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The peer's connection IDs (RFC 9000 §5.1, §19.15, §19.16): limits,
- * Retire Prior To, repeats, conflicts, picking, stateless reset tokens.
+ * Connection IDs (RFC 9000 §5.1, §19.15, §19.16). The peer's: limits,
+ * Retire Prior To, repeats, conflicts, picking, stateless reset tokens,
+ * the RETIRE_CONNECTION_ID frames owed. Ours: issuing, finding, retiring,
+ * the NEW_CONNECTION_ID frames owed.
  */
 
 #include <stdarg.h>
@@ -61,7 +63,8 @@ static void test_retire_prior_to(void **state)
 	/* seq 5 retiring everything below 2: 0 and 1 are owed back */
 	assert_int_equal(add(&pc, 5, 2, 0x15), 0);
 	assert_int_equal(pc.nretire, 2);
-	assert_true(pc.retire[0] + pc.retire[1] == 1);
+	assert_true(pc.retire[0].seq + pc.retire[1].seq == 1);
+	assert_true(tquic_peer_cids_owed(&pc));
 	/* a CID arriving already retired is retired straight back, once */
 	assert_int_equal(add(&pc, 1, 0, 0x11), 0);
 	assert_int_equal(pc.nretire, 2);
@@ -111,7 +114,125 @@ static void test_frame_and_reset_token(void **state)
 	memset(dgram, 0x40, sizeof(dgram));
 	assert_false(tquic_peer_cids_reset_match(&pc, dgram, sizeof(dgram)));
 	memset(dgram + 24, 0x5c, 16);
+	/* RFC 9000 §10.3.1: not compared while the CID is not used */
+	assert_false(tquic_peer_cids_reset_match(&pc, dgram, sizeof(dgram)));
+	assert_non_null(tquic_peer_cids_pick(&pc));
 	assert_true(tquic_peer_cids_reset_match(&pc, dgram, sizeof(dgram)));
+	/* nor once retired */
+	assert_int_equal(tquic_peer_cids_retire(&pc, 0), 0);
+	assert_false(tquic_peer_cids_reset_match(&pc, dgram, sizeof(dgram)));
+}
+
+/* a client's handshake CID comes without a token: nothing matches it */
+static void test_no_token(void **state)
+{
+	struct tquic_peer_cids pc;
+	u8 cid[8] = { 1 }, dgram[40] = { 0 };
+
+	(void)state;
+	tquic_peer_cids_init(&pc, 2);
+	assert_int_equal(tquic_peer_cids_add(&pc, 0, 0, cid, 8, NULL), 0);
+	assert_non_null(tquic_peer_cids_pick(&pc));
+	assert_false(tquic_peer_cids_reset_match(&pc, dgram, sizeof(dgram)));
+	/* a repeat must agree on having no token */
+	assert_int_equal(tquic_peer_cids_add(&pc, 0, 0, cid, 8, tok), -EPROTO);
+}
+
+/* RETIRE_CONNECTION_ID frames are owed until a packet with them is acked */
+static void test_retire_owed(void **state)
+{
+	struct tquic_peer_cids pc;
+
+	(void)state;
+	tquic_peer_cids_init(&pc, 2);
+	add(&pc, 0, 0, 0x10);
+	assert_int_equal(add(&pc, 1, 1, 0x11), 0);
+	assert_int_equal(pc.nretire, 1);
+	pc.retire[0].state = TQUIC_OWED_SENT;
+	pc.retire[0].sent_pn = 7;
+	assert_false(tquic_peer_cids_owed(&pc));
+	/* another packet's fate changes nothing */
+	tquic_peer_cids_on_outcome(&pc, 8, true);
+	assert_int_equal(pc.nretire, 1);
+	/* lost: owed again (RFC 9000 §13.3) */
+	tquic_peer_cids_on_outcome(&pc, 7, false);
+	assert_true(tquic_peer_cids_owed(&pc));
+	pc.retire[0].state = TQUIC_OWED_SENT;
+	pc.retire[0].sent_pn = 9;
+	tquic_peer_cids_on_outcome(&pc, 9, true);
+	assert_int_equal(pc.nretire, 0);
+	assert_false(tquic_peer_cids_owed(&pc));
+}
+
+static void test_local_cids(void **state)
+{
+	struct tquic_local_cids lc;
+	u8 cid0[8], cid[8], token[16];
+	const struct tquic_local_cid *e;
+	int i;
+
+	(void)state;
+	memset(cid0, 0xc0, 8);
+	memset(token, 0x7e, 16);
+	tquic_local_cids_init(&lc, cid0, 8);
+	assert_int_equal(tquic_local_cids_count(&lc), 1);
+	/* the handshake CID owes no frame */
+	assert_false(tquic_local_cids_owed(&lc));
+	assert_non_null(tquic_local_cids_find(&lc, cid0, 8));
+	assert_null(tquic_local_cids_find(&lc, cid0, 7));
+	for (i = 1; i < TQUIC_LCID_SLOTS; i++) {
+		memset(cid, i, 8);
+		assert_int_equal(tquic_local_cids_add(&lc, cid, 8, token), 0);
+	}
+	assert_true(tquic_local_cids_owed(&lc));
+	memset(cid, 0x55, 8);
+	assert_int_equal(tquic_local_cids_add(&lc, cid, 8, token), -ENOSPC);
+	memset(cid, 1, 8);
+	e = tquic_local_cids_find(&lc, cid, 8);
+	assert_true(e && e->seq == 1);
+	/* a draw that came back is refused */
+	assert_int_equal(tquic_local_cids_retire(&lc, 2, cid0, 8), 1);
+	assert_int_equal(tquic_local_cids_add(&lc, cid, 8, token), -EEXIST);
+	/* RFC 9000 §19.16: never issued, or the packet's own DCID */
+	assert_int_equal(tquic_local_cids_retire(&lc, 4, cid0, 8), -EPROTO);
+	assert_int_equal(tquic_local_cids_retire(&lc, 0, cid0, 8), -EPROTO);
+	/* a repeat of a retirement is fine, and the CID is no longer ours */
+	assert_int_equal(tquic_local_cids_retire(&lc, 2, cid0, 8), 0);
+	memset(cid, 2, 8);
+	assert_null(tquic_local_cids_find(&lc, cid, 8));
+	/* the freed slot takes the next sequence number */
+	memset(cid, 0x44, 8);
+	assert_int_equal(tquic_local_cids_add(&lc, cid, 8, token), 0);
+	e = tquic_local_cids_find(&lc, cid, 8);
+	assert_true(e && e->seq == 4);
+	/* the handshake CID can be retired through another one */
+	memset(cid, 1, 8);
+	assert_int_equal(tquic_local_cids_retire(&lc, 0, cid, 8), 1);
+	assert_null(tquic_local_cids_find(&lc, cid0, 8));
+	assert_int_equal(tquic_local_cids_count(&lc), TQUIC_LCID_SLOTS - 1);
+}
+
+/* NEW_CONNECTION_ID: owed, in flight, acked; lost means owed again */
+static void test_local_owed(void **state)
+{
+	struct tquic_local_cids lc;
+	u8 cid[8] = { 9 }, token[16] = { 0 };
+
+	(void)state;
+	tquic_local_cids_init(&lc, token, 8);
+	assert_int_equal(tquic_local_cids_add(&lc, cid, 8, token), 0);
+	lc.e[1].state = TQUIC_OWED_SENT;
+	lc.e[1].sent_pn = 3;
+	assert_false(tquic_local_cids_owed(&lc));
+	tquic_local_cids_on_outcome(&lc, 3, false);
+	assert_true(tquic_local_cids_owed(&lc));
+	lc.e[1].state = TQUIC_OWED_SENT;
+	lc.e[1].sent_pn = 5;
+	tquic_local_cids_on_outcome(&lc, 5, true);
+	assert_int_equal(lc.e[1].state, TQUIC_OWED_ACKED);
+	/* a late loss report of the earlier packet changes nothing */
+	tquic_local_cids_on_outcome(&lc, 3, false);
+	assert_false(tquic_local_cids_owed(&lc));
 }
 
 int main(void)
@@ -121,6 +242,10 @@ int main(void)
 		cmocka_unit_test(test_retire_prior_to),
 		cmocka_unit_test(test_too_many_retirements),
 		cmocka_unit_test(test_frame_and_reset_token),
+		cmocka_unit_test(test_no_token),
+		cmocka_unit_test(test_retire_owed),
+		cmocka_unit_test(test_local_cids),
+		cmocka_unit_test(test_local_owed),
 	};
 
 	return cmocka_run_group_tests_name("cid", tests, NULL, NULL);

@@ -39,6 +39,7 @@ struct side {
 	size_t got[TQUIC_NR_LEVELS];
 	int states[8];
 	int nstates;
+	unsigned int ncids;
 };
 
 struct sim {
@@ -56,6 +57,10 @@ struct sim {
 	unsigned int retries_sent;
 	struct tquic_aead *token_key;
 };
+
+/* keepalive_ms of the connections sim_new() and sim_accept() make */
+static u64 sim_keepalive_ms;
+static const u8 sim_reset_key[32] = { 0x5e, 0x70 };
 
 static const u8 hs_secret_c[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 static const u8 hs_secret_s[32] = { 9, 8, 7, 6, 5, 4, 3, 2, 1 };
@@ -139,6 +144,20 @@ static void on_crypto(void *ctx, enum tquic_level lvl, const u8 *d, size_t n)
 	}
 }
 
+/* CIDs as the kernel draws them, but numbered: side, count */
+static int on_new_cid(void *ctx, u8 *cid, u8 len, u8 *token)
+{
+	struct side *sd = ctx;
+
+	sd->ncids++;
+	memset(cid, 0, len);
+	cid[0] = (u8)(0xa0 | sd->idx);
+	cid[1] = (u8)sd->ncids;
+	cid[2] = (u8)(sd->ncids >> 8);
+	return tquic_reset_token(sim_reset_key, sizeof(sim_reset_key), cid, len,
+				 token);
+}
+
 static void on_state(void *ctx, enum tquic_state st)
 {
 	struct side *sd = ctx;
@@ -194,6 +213,7 @@ static struct sim *sim_new(u32 seed, u32 version)
 		m->s[i].idx = i;
 		m->s[i].ops.crypto_data = on_crypto;
 		m->s[i].ops.state_changed = on_state;
+		m->s[i].ops.new_cid = on_new_cid;
 		m->s[i].ops.ctx = &m->s[i];
 	}
 	/* client */
@@ -203,6 +223,7 @@ static struct sim *sim_new(u32 seed, u32 version)
 	cfg.dcid_len = 8;
 	memset(cfg.dcid, 0xd0, 8);
 	cfg.idle_timeout_ms = 30000;
+	cfg.keepalive_ms = sim_keepalive_ms;
 	cfg.now = m->now;
 	assert_int_equal(tquic_conn_init(m->s[0].c, &cfg, &m->s[0].ops), 0);
 	return m;
@@ -263,6 +284,7 @@ static void sim_accept(struct sim *m, const struct dgram *d)
 	}
 	memset(cfg.reset_token, 0x77, sizeof(cfg.reset_token));
 	cfg.idle_timeout_ms = 30000;
+	cfg.keepalive_ms = sim_keepalive_ms;
 	cfg.now = m->now;
 	assert_int_equal(tquic_conn_init(m->s[1].c, &cfg, &m->s[1].ops), 0);
 	m->s[1].nstates = 0;
@@ -744,6 +766,211 @@ static void test_retry_forged(void **state)
 	sim_free(m);
 }
 
+/* the peer's CIDs we hold, and whether their tokens are the issuer's */
+static unsigned int held_cids(const struct tquic_conn *holder,
+			      const struct tquic_conn *issuer)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < TQUIC_CID_SLOTS; i++) {
+		const struct tquic_cid_entry *e = &holder->pcids.e[i];
+		const struct tquic_local_cid *l;
+
+		if (!e->valid)
+			continue;
+		l = tquic_local_cids_find(&issuer->lcids, e->cid, e->len);
+		assert_non_null(l);
+		assert_int_equal(l->seq, e->seq);
+		if (e->seq)
+			assert_memory_equal(l->reset_token, e->reset_token, 16);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * RFC 9000 §5.1: both sides issue CIDs up to the peer's limit (ours: 4);
+ * a client that moves to a new CID retires the old, which the server then
+ * no longer answers to and replaces. Clean and with 30% loss each way.
+ */
+static void test_cids(void **state)
+{
+	unsigned int loss, i;
+
+	(void)state;
+	for (loss = 0; loss <= 30; loss += 30) {
+		struct sim *m = sim_new(30 + loss, TQUIC_VERSION_1);
+		struct tquic_conn *c = m->s[0].c, *s = m->s[1].c;
+		u8 old[8];
+
+		m->loss_pct[0] = loss;
+		m->loss_pct[1] = loss;
+		assert_true(sim_run(m, m->now + 20000000, both_confirmed));
+		sim_run(m, m->now + 5000000, NULL);
+		assert_int_equal(tquic_local_cids_count(&s->lcids),
+				 TQUIC_LCID_SLOTS);
+		assert_int_equal(tquic_local_cids_count(&c->lcids),
+				 TQUIC_LCID_SLOTS);
+		assert_int_equal(held_cids(c, s), TQUIC_LCID_SLOTS);
+		assert_int_equal(held_cids(s, c), TQUIC_LCID_SLOTS);
+
+		for (i = 0; i < 6; i++) {
+			memcpy(old, c->dcid, 8);
+			assert_int_equal(tquic_conn_rotate_cid(c), 0);
+			assert_memory_not_equal(old, c->dcid, 8);
+			tquic_conn_ping(c);
+			sim_flush(m, 0);
+			sim_run(m, m->now + 5000000, NULL);
+			/* the old CID is no longer the server's */
+			assert_false(tquic_conn_owns_cid(s, old, 8));
+			assert_true(tquic_conn_owns_cid(s, c->dcid, 8));
+			assert_int_equal(held_cids(c, s), TQUIC_LCID_SLOTS);
+		}
+		assert_int_equal(s->stats.cids_retired, 6);
+		assert_int_equal(s->lcids.next_seq, TQUIC_LCID_SLOTS + 6);
+		assert_int_equal(c->pcids.nretire, 0);
+		assert_int_equal(c->state, TQUIC_STATE_ESTABLISHED);
+		assert_int_equal(s->state, TQUIC_STATE_ESTABLISHED);
+		tquic_conn_close(s, m->now, true, 3, 0);
+		sim_flush(m, 1);
+		assert_true(sim_run(m, m->now + 20000000, both_closed));
+		assert_int_equal(c->close_error, 3);
+		sim_free(m);
+	}
+}
+
+/* a datagram of @len random-looking bytes ending in @token */
+static void reset_dgram(u8 *d, size_t len, const u8 *token)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		d[i] = (u8)(i * 37 + 11);
+	d[0] = 0x4d;
+	memcpy(d + len - 16, token, 16);
+}
+
+/* RFC 9000 §10.3.1: the token of the CID in use ends the connection */
+static void test_stateless_reset(void **state)
+{
+	struct sim *m = sim_new(41, TQUIC_VERSION_1);
+	struct tquic_conn *c = m->s[0].c;
+	u8 d[40], token[16], hs_token[16];
+	u64 sent;
+
+	(void)state;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	sim_run(m, m->now + 500000, NULL);
+	/* a token that is nobody's: ignored */
+	memset(token, 0x76, 16);
+	reset_dgram(d, sizeof(d), token);
+	tquic_conn_recv(c, m->now, d, sizeof(d));
+	assert_int_equal(c->state, TQUIC_STATE_ESTABLISHED);
+	/* the server's handshake CID: its token came in its parameters */
+	memset(hs_token, 0x77, 16);
+	/* once the client moved on, that token is no longer compared */
+	assert_int_equal(tquic_conn_rotate_cid(c), 0);
+	reset_dgram(d, sizeof(d), hs_token);
+	tquic_conn_recv(c, m->now, d, sizeof(d));
+	assert_int_equal(c->state, TQUIC_STATE_ESTABLISHED);
+	/* the token of the CID in use: draining at once, silent after */
+	assert_int_equal(tquic_reset_token(sim_reset_key, sizeof(sim_reset_key),
+					   c->dcid, 8, token), 0);
+	reset_dgram(d, 21, token);
+	tquic_conn_recv(c, m->now, d, 21);
+	assert_int_equal(c->state, TQUIC_STATE_DRAINING);
+	assert_true(c->close_reset);
+	assert_true(c->close_remote);
+	assert_int_equal(c->close_error, 0);
+	sent = m->sent_to[1];
+	assert_true(sim_run(m, m->now + 5000000, client_closed));
+	assert_int_equal(m->sent_to[1], sent);
+	assert_int_equal(m->s[0].states[m->s[0].nstates - 2],
+			 TQUIC_STATE_DRAINING);
+	sim_free(m);
+}
+
+/* RFC 9001 §6.6: past the integrity limit, AEAD_LIMIT_REACHED */
+static void test_integrity_limit(void **state)
+{
+	struct sim *m = sim_new(42, TQUIC_VERSION_1);
+	struct tquic_conn *c = m->s[0].c;
+	u8 buf[TQUIC_MAX_DGRAM];
+	size_t n;
+	int i;
+
+	(void)state;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	assert_true(c->integrity_limit == TQUIC_INTEGRITY_LIMIT_GCM);
+	/* the real limit (2^52) is out of a test's reach: lower it */
+	c->integrity_limit = 5;
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(c->state, TQUIC_STATE_ESTABLISHED);
+		n = sim_hold_ping(m, 1, buf);
+		assert_true(n > 20);
+		buf[n - 1] ^= 1;
+		tquic_conn_recv(c, m->now, buf, n);
+	}
+	assert_int_equal(c->stats.pkts_undecryptable, 6);
+	assert_int_equal(c->state, TQUIC_STATE_CLOSING);
+	assert_int_equal(c->close_error, 0x0f);
+	assert_true(sim_run(m, m->now + 10000000, both_closed));
+	assert_int_equal(m->s[1].c->close_error, 0x0f);
+	sim_free(m);
+}
+
+/* RFC 9000 §10.1.2: PINGs keep an idle connection past its idle timeout */
+static void test_keepalive(void **state)
+{
+	struct sim *m;
+	u64 sent;
+
+	(void)state;
+	sim_keepalive_ms = 1000;
+	m = sim_new(43, TQUIC_VERSION_1);
+	sim_keepalive_ms = 0;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	sim_run(m, m->now + 500000, NULL);
+	sent = m->sent_to[1];
+	sim_run(m, m->now + 45000000, NULL);
+	assert_int_equal(m->s[0].c->state, TQUIC_STATE_ESTABLISHED);
+	assert_int_equal(m->s[1].c->state, TQUIC_STATE_ESTABLISHED);
+	/* a PING a second from the client, and its ACKs of the server's */
+	assert_in_range(m->sent_to[1] - sent, 44, 92);
+	assert_int_equal(m->s[0].c->stats.ptos, 0);
+	sim_free(m);
+}
+
+/* RFC 9002 §7.7: with the pacer's bucket empty a PING waits for it */
+static void test_pacing(void **state)
+{
+	struct sim *m = sim_new(44, TQUIC_VERSION_1);
+	struct tquic_conn *c = m->s[0].c;
+	u8 buf[TQUIC_MAX_DGRAM];
+	u64 t, rate;
+
+	(void)state;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	sim_run(m, m->now + 500000, NULL);
+	c->pacer.tokens = 0;
+	c->pacer.last = m->now;
+	tquic_conn_ping(c);
+	assert_int_equal(tquic_conn_send(c, m->now, buf, sizeof(buf)), 0);
+	assert_int_equal(c->stats.paced, 1);
+	t = tquic_conn_timeout(c);
+	assert_int_equal(t, c->pacer_wake);
+	/* a full datagram's worth at 5/4 cwnd per smoothed RTT */
+	rate = 5 * c->pr.cc.cwnd / 4;
+	assert_true(t - m->now ==
+		    (TQUIC_MAX_DGRAM * c->pr.rtt.smoothed + rate - 1) / rate);
+	assert_int_equal(tquic_conn_send(c, t - 1, buf, sizeof(buf)), 0);
+	m->now = t;
+	tquic_conn_on_timeout(c, m->now);
+	assert_true(tquic_conn_send(c, m->now, buf, sizeof(buf)) > 0);
+	assert_false(c->ping_pending);
+	sim_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -758,6 +985,11 @@ int main(void)
 		cmocka_unit_test(test_key_phase_forged),
 		cmocka_unit_test(test_retry),
 		cmocka_unit_test(test_retry_forged),
+		cmocka_unit_test(test_cids),
+		cmocka_unit_test(test_stateless_reset),
+		cmocka_unit_test(test_integrity_limit),
+		cmocka_unit_test(test_keepalive),
+		cmocka_unit_test(test_pacing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

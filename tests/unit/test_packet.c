@@ -262,6 +262,39 @@ static void test_retry_and_reset(void **state)
 	assert_false(tquic_reset_token_match(b + 36, 20, token));	/* < 21 bytes */
 }
 
+/* RFC 9000 §10.3, §10.3.3: a reset is a short header, smaller than its
+ * trigger, at least 21 bytes, and ends with the token */
+static void test_reset_build(void **state)
+{
+	u8 b[TQUIC_RESET_MAX_LEN], token[16];
+	size_t trig, n, seen_min = 100, seen_max = 0;
+	unsigned int r;
+
+	(void)state;
+	memset(token, 0xe7, sizeof(token));
+	assert_int_equal(tquic_reset_build(b, sizeof(b), 21, token), 0);
+	assert_int_equal(tquic_reset_build(b, sizeof(b) - 1, 1200, token), 0);
+	for (trig = 22; trig <= 1500; trig++) {
+		for (r = 0; r < 256; r += 17) {
+			memset(b, (int)r, sizeof(b));
+			n = tquic_reset_build(b, sizeof(b), trig, token);
+			assert_true(n >= TQUIC_RESET_MIN_LEN && n < trig);
+			assert_true(n <= TQUIC_RESET_MAX_LEN);
+			if (trig <= 44)
+				assert_int_equal(n, trig - 1);
+			assert_int_equal(b[0] & 0xc0, 0x40);
+			assert_true(tquic_reset_token_match(b, n, token));
+			if (trig > 100) {
+				seen_min = n < seen_min ? n : seen_min;
+				seen_max = n > seen_max ? n : seen_max;
+			}
+		}
+	}
+	/* past 43 bytes the length varies with the random bytes */
+	assert_int_equal(seen_min, 43);
+	assert_int_equal(seen_max, 58);
+}
+
 /* Retry packets we write parse back; tokens bind address, CID and time */
 static void test_retry_token(void **state)
 {
@@ -346,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_bad_headers),
 		cmocka_unit_test(test_unknown_version_and_vn),
 		cmocka_unit_test(test_retry_and_reset),
+		cmocka_unit_test(test_reset_build),
 		cmocka_unit_test(test_retry_token),
 	};
 
