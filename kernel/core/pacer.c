@@ -18,18 +18,11 @@ void tquic_pacer_init(struct tquic_pacer *p, u64 burst, u64 now)
 	p->tokens = burst;
 	p->cap = burst;
 	p->last = now;
+	p->frac = 0;
 }
 
-/* bytes the rate 5/4 * cwnd / srtt allows in @dt microseconds */
-static u64 tquic_pacer_bytes(u64 dt, u64 cwnd, u64 srtt)
-{
-	if (!srtt)
-		return ~0ULL;
-	/* dt is capped by the caller's bucket: avoid overflow all the same */
-	if (dt > srtt * 4)
-		dt = srtt * 4;
-	return 5 * cwnd / 4 * dt / srtt;
-}
+/* fractions of a byte are kept in 1/65536ths */
+#define TQUIC_PACER_FRAC_BITS	16
 
 /**
  * tquic_pacer_refill() - add the tokens earned since the last refill
@@ -40,19 +33,29 @@ static u64 tquic_pacer_bytes(u64 dt, u64 cwnd, u64 srtt)
  */
 void tquic_pacer_refill(struct tquic_pacer *p, u64 now, u64 cwnd, u64 srtt)
 {
-	u64 add, rate = 5 * cwnd / 4;
+	u64 dt, per_us, earned;
 
 	if (now <= p->last)
 		return;
-	add = tquic_pacer_bytes(now - p->last, cwnd, srtt);
-	if (add >= p->cap - p->tokens || !rate) {
+	dt = now - p->last;
+	p->last = now;
+	/* no RTT yet, or long enough idle: the whole burst */
+	if (!srtt || dt >= 4 * srtt) {
 		p->tokens = p->cap;
-		p->last = now;
+		p->frac = 0;
 		return;
 	}
-	/* the time the bytes took: what is left of a byte counts next time */
-	p->tokens += add;
-	p->last += add * srtt / rate;
+	/* RFC 9002 §7.7: 5/4 * cwnd per smoothed RTT */
+	per_us = (5 * cwnd / 4 << TQUIC_PACER_FRAC_BITS) / srtt;
+	earned = per_us * dt + p->frac;
+	p->frac = earned & ((1ULL << TQUIC_PACER_FRAC_BITS) - 1);
+	earned >>= TQUIC_PACER_FRAC_BITS;
+	if (earned >= p->cap - p->tokens) {
+		p->tokens = p->cap;
+		p->frac = 0;
+	} else {
+		p->tokens += earned;
+	}
 }
 
 /**

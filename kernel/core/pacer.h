@@ -13,11 +13,13 @@
  * @tokens: bytes that may be sent now
  * @cap: most tokens held (the burst)
  * @last: time @tokens was last brought up to date
+ * @frac: a byte's fraction earned too, in 1/65536ths
  */
 struct tquic_pacer {
 	u64 tokens;
 	u64 cap;
 	u64 last;
+	u64 frac;
 };
 
 void tquic_pacer_init(struct tquic_pacer *p, u64 burst, u64 now);
