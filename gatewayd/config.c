@@ -5,6 +5,7 @@
  * and malformed values are errors that name the section and key.
  */
 
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ini.h>
@@ -17,11 +18,15 @@
 #include "config.h"
 #include "log.h"
 
+/* a client's KeepAliveSec= unless it says otherwise */
+#define TQ_DEFAULT_KEEPALIVE_MS	15000
+
 struct tq_parse {
 	struct tq_config *cfg;
 	const char *path;
 	int err;
 	bool have_role;
+	bool have_keepalive;
 	char *cert_file, *key_file, *ca_file;
 };
 
@@ -194,14 +199,20 @@ static int tq_tunnel_key(struct tq_parse *p, const char *k, const char *v)
 			return -EINVAL;
 		return 0;
 	}
-	if (!strcmp(k, "IdleTimeoutSec")) {
+	if (!strcmp(k, "IdleTimeoutSec") || !strcmp(k, "KeepAliveSec")) {
 		errno = 0;
 		n = strtoul(v, &end, 10);
 		if (errno || *end || !*v || n > 600)
 			return -EINVAL;
-		cfg->idle_timeout_ms = (uint32_t)n * 1000;
+		if (k[0] == 'I')
+			cfg->idle_timeout_ms = (uint32_t)n * 1000;
+		else
+			cfg->keepalive_ms = (uint32_t)n * 1000;
+		p->have_keepalive |= k[0] == 'K';
 		return 0;
 	}
+	if (!strcmp(k, "ResetKeyFile"))
+		return tq_set_str(&cfg->reset_key_file, v);
 	return -ENOKEY;
 }
 
@@ -403,6 +414,19 @@ int tq_config_load(struct tq_config *cfg, const char *path)
 			path);
 		goto out;
 	}
+	/* a client keeps its NAT binding and its liveness known */
+	if (!p.have_keepalive && !cfg->auth.server)
+		cfg->keepalive_ms = TQ_DEFAULT_KEEPALIVE_MS;
+	if (!cfg->reset_key_file && getenv("STATE_DIRECTORY")) {
+		const char *dir = getenv("STATE_DIRECTORY");
+
+		if (asprintf(&cfg->reset_key_file, "%.*s/reset-key",
+			     (int)strcspn(dir, ":"), dir) < 0) {
+			cfg->reset_key_file = NULL;
+			r = -ENOMEM;
+			goto out;
+		}
+	}
 	r = tq_config_certs(&p);
 	if (r)
 		goto out;
@@ -419,5 +443,7 @@ out:
 
 void tq_config_free(struct tq_config *cfg)
 {
+	free(cfg->reset_key_file);
+	cfg->reset_key_file = NULL;
 	tq_auth_free(&cfg->auth);
 }

@@ -17,7 +17,10 @@
  * @local: client: local address to bind (family AF_UNSPEC: any)
  * @version: QUIC version the client offers
  * @idle_timeout_ms: our max_idle_timeout
+ * @keepalive_ms: PING after this long without sending (0: never)
  * @retry_always: server: every client proves its address with a Retry first
+ * @reset_key_file: where the stateless reset key is kept (NULL: a new
+ *	random key each start)
  * @auth: authentication
  */
 struct tq_config {
@@ -26,7 +29,9 @@ struct tq_config {
 	struct sockaddr_storage local;
 	uint32_t version;
 	uint32_t idle_timeout_ms;
+	uint32_t keepalive_ms;
 	bool retry_always;
+	char *reset_key_file;
 	struct tq_auth auth;
 };
 

@@ -2,7 +2,9 @@
 /*
  * tquicctl: look at the kernel's QUIC connections.
  *
- *   tquicctl connections   one line per connection of this namespace
+ *   tquicctl connections         one line per connection of this namespace
+ *   tquicctl close ID [CODE]     close connection ID with application
+ *                                error CODE (default 0)
  *
  * Exit status: 0, 1 on a usage error, 2 when the kernel cannot be asked.
  */
@@ -84,11 +86,15 @@ static int show_conn(const struct nlmsghdr *nlh, void *data)
 	if (tb[TQUIC_A_KEY_UPDATES])
 		printf(" key_updates %u",
 		       mnl_attr_get_u32(tb[TQUIC_A_KEY_UPDATES]));
+	put_u64("cids_issued", tb[TQUIC_A_CIDS_ISSUED]);
+	put_u64("cids_retired", tb[TQUIC_A_CIDS_RETIRED]);
 	if (tb[TQUIC_A_ERROR_CODE])
 		printf(" error 0x%" PRIx64 "%s%s",
 		       mnl_attr_get_u64(tb[TQUIC_A_ERROR_CODE]),
 		       tb[TQUIC_A_ERROR_APP] ? " app" : "",
 		       tb[TQUIC_A_ERROR_REMOTE] ? " remote" : "");
+	if (tb[TQUIC_A_STATELESS_RESET])
+		printf(" stateless_reset");
 	putchar('\n');
 	return MNL_CB_OK;
 }
@@ -152,16 +158,61 @@ fail:
 	return 2;
 }
 
+static int close_connection(const char *id_s, const char *code_s)
+{
+	const struct nlattr *tb[TQUIC_A_MAX + 1];
+	unsigned long long id, code = 0;
+	struct nlmsghdr *nlh;
+	struct tq_genl *g;
+	char *end;
+	int r;
+
+	errno = 0;
+	id = strtoull(id_s, &end, 10);
+	if (errno || *end || !*id_s || id == 0 || id > UINT32_MAX) {
+		fprintf(stderr, "tquicctl: bad connection ID '%s'\n", id_s);
+		return 1;
+	}
+	if (code_s) {
+		code = strtoull(code_s, &end, 0);
+		if (errno || *end || !*code_s) {
+			fprintf(stderr, "tquicctl: bad error code '%s'\n",
+				code_s);
+			return 1;
+		}
+	}
+	r = tq_genl_open(&g, ignore_event, NULL);
+	if (r < 0) {
+		fprintf(stderr, "tquicctl: generic netlink family '%s': %s\n",
+			TQUIC_GENL_NAME, strerror(-r));
+		return 2;
+	}
+	nlh = tq_genl_msg(g, TQUIC_CMD_CLOSE);
+	mnl_attr_put_u32(nlh, TQUIC_A_CONN_ID, (uint32_t)id);
+	mnl_attr_put_u64(nlh, TQUIC_A_ERROR_CODE, code);
+	mnl_attr_put(nlh, TQUIC_A_ERROR_APP, 0, NULL);
+	r = tq_genl_call(g, nlh, tb);
+	if (r < 0)
+		fprintf(stderr, "tquicctl: closing connection %llu: %s%s%s\n",
+			id, strerror(-r), tq_genl_last_error(g) ? ": " : "",
+			tq_genl_last_error(g) ?: "");
+	tq_genl_close(g);
+	return r < 0 ? 2 : 0;
+}
+
 int main(int argc, char *argv[])
 {
 	if (argc == 2 && (!strcmp(argv[1], "connections") ||
 			  !strcmp(argv[1], "conns")))
 		return list_connections();
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "close"))
+		return close_connection(argv[2], argc == 4 ? argv[3] : NULL);
 	if (argc == 2 && !strcmp(argv[1], "--version")) {
 		printf("tquicctl %s\n", TQUIC_VERSION);
 		return 0;
 	}
 	fprintf(argc == 2 && !strcmp(argv[1], "--help") ? stdout : stderr,
-		"Usage: tquicctl connections\n");
+		"Usage: tquicctl connections\n"
+		"       tquicctl close ID [CODE]\n");
 	return argc == 2 && !strcmp(argv[1], "--help") ? 0 : 1;
 }

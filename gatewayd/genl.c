@@ -69,6 +69,11 @@ static const enum mnl_attr_data_type tq_attr_types[TQUIC_A_MAX + 1] = {
 	[TQUIC_A_SRTT_US] = MNL_TYPE_U64,
 	[TQUIC_A_CWND] = MNL_TYPE_U64,
 	[TQUIC_A_KEY_UPDATES] = MNL_TYPE_U32,
+	[TQUIC_A_RETRY] = MNL_TYPE_U8,
+	[TQUIC_A_KEEPALIVE_MS] = MNL_TYPE_U32,
+	[TQUIC_A_STATELESS_RESET] = MNL_TYPE_FLAG,
+	[TQUIC_A_CIDS_ISSUED] = MNL_TYPE_U64,
+	[TQUIC_A_CIDS_RETIRED] = MNL_TYPE_U64,
 };
 
 static int tq_attr_cb(const struct nlattr *a, void *data)

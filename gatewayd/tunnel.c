@@ -16,6 +16,7 @@
 #include <sys/epoll.h>
 
 #include "log.h"
+#include "resetkey.h"
 #include "tunnel.h"
 
 #define TQ_RECONNECT_USEC	(2 * 1000000ULL)
@@ -38,6 +39,8 @@ struct tq_tunnel {
 	struct tq_genl *g;
 	struct tq_conn *conns;
 	uint32_t listener_id;
+	uint8_t reset_key[TQUIC_RESET_KEY_LEN];
+	bool has_reset_key;
 };
 
 /* "host:port" or "[host6]:port" */
@@ -280,10 +283,15 @@ static void tq_on_state(struct tq_tunnel *tun, const struct nlattr **tb)
 	if (state != TQUIC_STATE_CLOSED)
 		return;
 	code = tb[TQUIC_A_ERROR_CODE] ? mnl_attr_get_u64(tb[TQUIC_A_ERROR_CODE]) : 0;
-	log_info("connection %u with %s closed: %s %s error 0x%llx", c->id,
-		 c->peer, tb[TQUIC_A_ERROR_REMOTE] ? "peer's" : "our",
-		 tb[TQUIC_A_ERROR_APP] ? "application" : "transport",
-		 (unsigned long long)code);
+	if (tb[TQUIC_A_STATELESS_RESET])
+		log_info("connection %u with %s closed: stateless reset (the peer lost its state)",
+			 c->id, c->peer);
+	else
+		log_info("connection %u with %s closed: %s %s error 0x%llx",
+			 c->id, c->peer,
+			 tb[TQUIC_A_ERROR_REMOTE] ? "peer's" : "our",
+			 tb[TQUIC_A_ERROR_APP] ? "application" : "transport",
+			 (unsigned long long)code);
 	tq_conn_free(c);
 	if (!tun->cfg->auth.server && !tun->retry)
 		sd_event_add_time_relative(tun->event, &tun->retry,
@@ -349,6 +357,17 @@ static void tq_log_call(struct tq_tunnel *tun, const char *what, int r)
 		tq_genl_last_error(tun->g) ?: "");
 }
 
+/* what LISTEN and CONNECT both carry */
+static void tq_tunnel_put_common(struct tq_tunnel *tun, struct nlmsghdr *nlh)
+{
+	mnl_attr_put_u32(nlh, TQUIC_A_IDLE_TIMEOUT_MS,
+			 tun->cfg->idle_timeout_ms);
+	mnl_attr_put_u32(nlh, TQUIC_A_KEEPALIVE_MS, tun->cfg->keepalive_ms);
+	if (tun->has_reset_key)
+		mnl_attr_put(nlh, TQUIC_A_RESET_KEY, sizeof(tun->reset_key),
+			     tun->reset_key);
+}
+
 static int tq_tunnel_connect(struct tq_tunnel *tun)
 {
 	const struct tq_config *cfg = tun->cfg;
@@ -363,7 +382,7 @@ static int tq_tunnel_connect(struct tq_tunnel *tun)
 		tq_sockaddr_put(nlh, TQUIC_A_LOCAL_ADDR, TQUIC_A_LOCAL_PORT,
 				&cfg->local);
 	mnl_attr_put_u32(nlh, TQUIC_A_VERSION, cfg->version);
-	mnl_attr_put_u32(nlh, TQUIC_A_IDLE_TIMEOUT_MS, cfg->idle_timeout_ms);
+	tq_tunnel_put_common(tun, nlh);
 	r = tq_genl_call(tun->g, nlh, tb);
 	if (r < 0) {
 		tq_log_call(tun, "connect", r);
@@ -389,8 +408,7 @@ static int tq_tunnel_listen(struct tq_tunnel *tun)
 
 	tq_sockaddr_put(nlh, TQUIC_A_LOCAL_ADDR, TQUIC_A_LOCAL_PORT,
 			&tun->cfg->listen);
-	mnl_attr_put_u32(nlh, TQUIC_A_IDLE_TIMEOUT_MS,
-			 tun->cfg->idle_timeout_ms);
+	tq_tunnel_put_common(tun, nlh);
 	mnl_attr_put_u8(nlh, TQUIC_A_RETRY, tun->cfg->retry_always ?
 			TQUIC_RETRY_ALWAYS : TQUIC_RETRY_AUTO);
 	r = tq_genl_call(tun->g, nlh, tb);
@@ -423,6 +441,12 @@ int tq_tunnel_start(struct tq_tunnel **out, sd_event *event,
 		return -ENOMEM;
 	tun->cfg = cfg;
 	tun->event = sd_event_ref(event);
+	if (cfg->reset_key_file) {
+		r = tq_reset_key_load(cfg->reset_key_file, tun->reset_key);
+		if (r < 0)
+			goto fail;
+		tun->has_reset_key = true;
+	}
 	r = tq_genl_open(&tun->g, tq_on_event, tun);
 	if (r < 0) {
 		log_err("generic netlink family '%s': %s", TQUIC_GENL_NAME,
@@ -457,5 +481,6 @@ void tq_tunnel_free(struct tq_tunnel *tun)
 	sd_event_source_unref(tun->retry);
 	tq_genl_close(tun->g);
 	sd_event_unref(tun->event);
+	explicit_bzero(tun->reset_key, sizeof(tun->reset_key));
 	free(tun);
 }

@@ -82,6 +82,18 @@ static void tquic_connection_state_changed(void *ctx, enum tquic_state state)
 		tquic_nl_state(conn, state);
 }
 
+/* a random CID no connection of the namespace holds, and its token */
+static int tquic_connection_new_cid(void *ctx, u8 *cid, u8 len, u8 *token)
+{
+	struct tquic_connection *conn = ctx;
+
+	get_random_bytes(cid, len);
+	if (tquic_connection_find(conn->tn, cid, len))
+		return -EEXIST;
+	return tquic_reset_token(conn->ts->reset_key,
+				 sizeof(conn->ts->reset_key), cid, len, token);
+}
+
 static struct tquic_connection *tquic_connection_alloc(struct tquic_net *tn,
 						       struct tquic_sock *ts)
 {
@@ -105,6 +117,7 @@ static struct tquic_connection *tquic_connection_alloc(struct tquic_net *tn,
 	timer_setup(&conn->timer, tquic_connection_timer, 0);
 	conn->ops.crypto_data = tquic_connection_crypto_data;
 	conn->ops.state_changed = tquic_connection_state_changed;
+	conn->ops.new_cid = tquic_connection_new_cid;
 	conn->ops.ctx = conn;
 	list_add_tail(&conn->node, &tn->conns);
 	tn->nconns++;
@@ -147,7 +160,8 @@ void tquic_connection_reap(struct tquic_net *tn)
  * @dcid: the CID
  * @dcid_len: its length
  *
- * A client's Initials carry the CID it chose until the server answers, so
+ * Any CID a connection issued and the peer did not retire names it; a
+ * client's Initials carry the CID it chose until the server answers, so
  * a server connection also answers to that one (RFC 9000 §7.2).
  *
  * Return: the connection or NULL.
@@ -162,7 +176,7 @@ struct tquic_connection *tquic_connection_find(struct tquic_net *tn,
 
 		if (conn->dead)
 			continue;
-		if (c->scid_len == dcid_len && !memcmp(c->scid, dcid, dcid_len))
+		if (tquic_conn_owns_cid(c, dcid, dcid_len))
 			return conn;
 		if (c->is_server && c->odcid_len == dcid_len &&
 		    !memcmp(c->odcid, dcid, dcid_len))
@@ -248,6 +262,7 @@ void tquic_connection_run_timers(struct tquic_net *tn)
  * @peer: the server's address
  * @version: QUIC version
  * @idle_timeout_ms: our max_idle_timeout
+ * @keepalive_ms: PING after this long without sending (0: never)
  * @owner: netlink port that runs its TLS
  * @out: the connection
  *
@@ -255,7 +270,7 @@ void tquic_connection_run_timers(struct tquic_net *tn)
  */
 int tquic_connection_connect(struct tquic_net *tn, struct tquic_sock *ts,
 			     const struct sockaddr_storage *peer, u32 version,
-			     u32 idle_timeout_ms, u32 owner,
+			     u32 idle_timeout_ms, u32 keepalive_ms, u32 owner,
 			     struct tquic_connection **out)
 {
 	struct tquic_conn_cfg cfg = {
@@ -263,6 +278,7 @@ int tquic_connection_connect(struct tquic_net *tn, struct tquic_sock *ts,
 		.scid_len = TQUIC_CID_LEN,
 		.dcid_len = TQUIC_CID_LEN,
 		.idle_timeout_ms = idle_timeout_ms,
+		.keepalive_ms = keepalive_ms,
 		.now = tquic_now(),
 	};
 	struct tquic_connection *conn;
@@ -409,6 +425,7 @@ void tquic_connection_accept(struct tquic_sock *ts,
 		.is_server = true,
 		.scid_len = TQUIC_CID_LEN,
 		.idle_timeout_ms = ts->idle_timeout_ms,
+		.keepalive_ms = ts->keepalive_ms,
 		.now = tquic_now(),
 	};
 	struct tquic_connection *conn;
@@ -444,7 +461,7 @@ void tquic_connection_accept(struct tquic_sock *ts,
 	}
 	memcpy(cfg.dcid, h.scid, h.scid_len);
 	cfg.dcid_len = h.scid_len;
-	if (tquic_reset_token(tn->reset_key, sizeof(tn->reset_key), cfg.scid,
+	if (tquic_reset_token(ts->reset_key, sizeof(ts->reset_key), cfg.scid,
 			      cfg.scid_len, cfg.reset_token))
 		goto drop;
 	conn = tquic_connection_alloc(tn, ts);
@@ -502,12 +519,47 @@ void tquic_connection_input(struct tquic_connection *conn,
 			    const struct sockaddr_storage *from,
 			    u8 *dgram, size_t len)
 {
+	bool was_reset = conn->c.close_reset;
+
 	if (!tquic_sockaddr_eq(from, &conn->peer)) {
 		conn->c.stats.pkts_dropped++;
 		return;
 	}
 	tquic_conn_recv(&conn->c, tquic_now(), dgram, len);
+	conn->tn->resets_rx += conn->c.close_reset && !was_reset;
 	tquic_connection_kick(conn);
+}
+
+/**
+ * tquic_connection_reset_rx() - is a datagram that names none of our CIDs
+ *	a stateless reset for one of @ts's connections?
+ * @ts: the socket it came to; its namespace is locked
+ * @from: where it came from
+ * @dgram: the datagram
+ * @len: its length
+ *
+ * RFC 9000 §10.3.1: compared with the token of the CID each connection
+ * with that peer sends with; the one that matches starts draining.
+ *
+ * Return: whether one matched.
+ */
+bool tquic_connection_reset_rx(struct tquic_sock *ts,
+			       const struct sockaddr_storage *from,
+			       const u8 *dgram, size_t len)
+{
+	struct tquic_connection *conn;
+
+	list_for_each_entry(conn, &ts->tn->conns, node) {
+		if (conn->dead || conn->ts != ts ||
+		    !tquic_sockaddr_eq(from, &conn->peer))
+			continue;
+		if (tquic_conn_check_reset(&conn->c, tquic_now(), dgram, len)) {
+			ts->tn->resets_rx++;
+			tquic_connection_kick(conn);
+			return true;
+		}
+	}
+	return false;
 }
 
 /**

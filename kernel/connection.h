@@ -54,7 +54,7 @@ struct tquic_connection *tquic_connection_find(struct tquic_net *tn,
 struct tquic_connection *tquic_connection_get(struct tquic_net *tn, u32 id);
 int tquic_connection_connect(struct tquic_net *tn, struct tquic_sock *ts,
 			     const struct sockaddr_storage *peer, u32 version,
-			     u32 idle_timeout_ms, u32 owner,
+			     u32 idle_timeout_ms, u32 keepalive_ms, u32 owner,
 			     struct tquic_connection **out);
 void tquic_connection_accept(struct tquic_sock *ts,
 			     const struct sockaddr_storage *from,
@@ -62,6 +62,9 @@ void tquic_connection_accept(struct tquic_sock *ts,
 void tquic_connection_input(struct tquic_connection *conn,
 			    const struct sockaddr_storage *from,
 			    u8 *dgram, size_t len);
+bool tquic_connection_reset_rx(struct tquic_sock *ts,
+			       const struct sockaddr_storage *from,
+			       const u8 *dgram, size_t len);
 void tquic_connection_kick(struct tquic_connection *conn);
 void tquic_connection_run_timers(struct tquic_net *tn);
 void tquic_connection_destroy(struct tquic_connection *conn);

@@ -44,6 +44,8 @@ static const struct nla_policy tquic_nl_policy[TQUIC_A_MAX + 1] = {
 	[TQUIC_A_ERROR_CODE] = { .type = NLA_U64 },
 	[TQUIC_A_ERROR_APP] = { .type = NLA_FLAG },
 	[TQUIC_A_RETRY] = NLA_POLICY_MAX(NLA_U8, TQUIC_RETRY_ALWAYS),
+	[TQUIC_A_RESET_KEY] = NLA_POLICY_EXACT_LEN(TQUIC_RESET_KEY_LEN),
+	[TQUIC_A_KEEPALIVE_MS] = { .type = NLA_U32 },
 };
 
 static struct genl_family tquic_nl_family;
@@ -117,16 +119,32 @@ static s64 tquic_nl_idle(struct genl_info *info)
 	return nla_get_u32(a);
 }
 
+/* The keepalive interval, 0 (none) by default; -ERANGE past the idle bound */
+static s64 tquic_nl_keepalive(struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[TQUIC_A_KEEPALIVE_MS];
+
+	if (!a)
+		return 0;
+	if (nla_get_u32(a) > TQUIC_MAX_IDLE_MS) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "keepalive above 600000 ms");
+		return -ERANGE;
+	}
+	return nla_get_u32(a);
+}
+
 /* A UDP socket bound as the command says; the namespace is locked. */
 static int tquic_nl_sock_open(struct tquic_net *tn, struct genl_info *info,
 			      const struct sockaddr_storage *local,
 			      struct tquic_sock **ts)
 {
 	struct nlattr *ifindex = info->attrs[TQUIC_A_IFINDEX];
+	struct nlattr *key = info->attrs[TQUIC_A_RESET_KEY];
 	int err;
 
 	err = tquic_sock_open(tn, local, ifindex ? nla_get_u32(ifindex) : 0,
-			      ts);
+			      key ? nla_data(key) : NULL, ts);
 	if (err)
 		NL_SET_ERR_MSG(info->extack, "cannot bind the UDP socket");
 	return err;
@@ -138,12 +156,14 @@ static int tquic_nl_listen(struct sk_buff *skb, struct genl_info *info)
 	struct sockaddr_storage local;
 	struct tquic_sock *ts;
 	struct sk_buff *msg;
-	s64 idle = tquic_nl_idle(info);
+	s64 idle = tquic_nl_idle(info), keepalive = tquic_nl_keepalive(info);
 	void *hdr;
 	int err, id;
 
 	if (idle < 0)
 		return idle;
+	if (keepalive < 0)
+		return keepalive;
 	if (GENL_REQ_ATTR_CHECK(info, TQUIC_A_LOCAL_ADDR) ||
 	    GENL_REQ_ATTR_CHECK(info, TQUIC_A_LOCAL_PORT))
 		return -EINVAL;
@@ -172,6 +192,7 @@ static int tquic_nl_listen(struct sk_buff *skb, struct genl_info *info)
 	ts->idle_timeout_ms = idle;
 	if (info->attrs[TQUIC_A_RETRY])
 		ts->retry = nla_get_u8(info->attrs[TQUIC_A_RETRY]);
+	ts->keepalive_ms = keepalive;
 	tn->nlisteners++;
 	mutex_unlock(&tn->lock);
 
@@ -220,12 +241,14 @@ static int tquic_nl_connect(struct sk_buff *skb, struct genl_info *info)
 	struct tquic_sock *ts;
 	struct sk_buff *msg;
 	u32 version = TQUIC_VERSION_1;
-	s64 idle = tquic_nl_idle(info);
+	s64 idle = tquic_nl_idle(info), keepalive = tquic_nl_keepalive(info);
 	void *hdr;
 	int err;
 
 	if (idle < 0)
 		return idle;
+	if (keepalive < 0)
+		return keepalive;
 	if (GENL_REQ_ATTR_CHECK(info, TQUIC_A_PEER_ADDR) ||
 	    GENL_REQ_ATTR_CHECK(info, TQUIC_A_PEER_PORT))
 		return -EINVAL;
@@ -262,9 +285,8 @@ static int tquic_nl_connect(struct sk_buff *skb, struct genl_info *info)
 	err = tquic_nl_sock_open(tn, info, &local, &ts);
 	if (err)
 		goto unlock;
-	err = tquic_connection_connect(tn, ts, &peer, version,
-				       idle, info->snd_portid,
-				       &conn);
+	err = tquic_connection_connect(tn, ts, &peer, version, idle,
+				       keepalive, info->snd_portid, &conn);
 	tquic_sock_put(ts);	/* the connection holds it now */
 	if (err)
 		goto unlock;
@@ -447,7 +469,8 @@ static int tquic_nl_put_close(struct sk_buff *skb, const struct tquic_conn *c,
 	return nla_put_u64_64bit(skb, TQUIC_A_ERROR_CODE, c->close_error,
 				 TQUIC_A_PAD) ||
 	       (c->close_app && nla_put_flag(skb, TQUIC_A_ERROR_APP)) ||
-	       (c->close_remote && nla_put_flag(skb, TQUIC_A_ERROR_REMOTE)) ?
+	       (c->close_remote && nla_put_flag(skb, TQUIC_A_ERROR_REMOTE)) ||
+	       (c->close_reset && nla_put_flag(skb, TQUIC_A_STATELESS_RESET)) ?
 	       -EMSGSIZE : 0;
 }
 
@@ -490,6 +513,10 @@ static int tquic_nl_fill_conn(struct sk_buff *skb, struct tquic_connection *conn
 			      TQUIC_A_PAD) ||
 	    nla_put_u64_64bit(skb, TQUIC_A_CWND, c->pr.cc.cwnd, TQUIC_A_PAD) ||
 	    nla_put_u32(skb, TQUIC_A_KEY_UPDATES, c->kp.updates) ||
+	    nla_put_u64_64bit(skb, TQUIC_A_CIDS_ISSUED, c->lcids.next_seq,
+			      TQUIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, TQUIC_A_CIDS_RETIRED, c->stats.cids_retired,
+			      TQUIC_A_PAD) ||
 	    tquic_nl_put_close(skb, c, c->state))
 		goto cancel;
 	genlmsg_end(skb, hdr);

@@ -113,6 +113,8 @@ static int tquic_netns_proc_show(struct seq_file *seq, void *v)
 	mutex_lock(&tn->lock);
 	seq_printf(seq, "tquic %s\nconnections %u\nlisteners %u\n",
 		   TQUIC_VERSION, tn->nconns, tn->nlisteners);
+	seq_printf(seq, "stateless_resets sent %llu received %llu\n",
+		   tn->resets_sent, tn->resets_rx);
 	list_for_each_entry(ts, &tn->socks, node)
 		if (ts->listener_id)
 			seq_printf(seq,
@@ -138,7 +140,6 @@ static int __net_init tquic_netns_init_net(struct net *net)
 	idr_init(&tn->listener_ids);
 	spin_lock_init(&tn->rel_lock);
 	INIT_WORK(&tn->work, tquic_net_work);
-	get_random_bytes(tn->reset_key, sizeof(tn->reset_key));
 	get_random_bytes(key, sizeof(key));
 	tn->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
 	memzero_explicit(key, sizeof(key));
@@ -183,7 +184,6 @@ static void __net_exit tquic_netns_exit_net(struct net *net)
 	idr_destroy(&tn->listener_ids);
 	proc_remove(tn->proc);
 	mutex_destroy(&tn->lock);
-	memzero_explicit(tn->reset_key, sizeof(tn->reset_key));
 	tquic_aead_free(tn->token_key);
 }
 

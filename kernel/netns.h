@@ -15,7 +15,6 @@
 struct net;
 struct proc_dir_entry;
 
-#define TQUIC_RESET_KEY_LEN	32
 #define TQUIC_RX_BUF		2048
 #define TQUIC_RELEASED_MAX	16
 
@@ -34,7 +33,8 @@ struct tquic_aead;
  * @nlisteners: listening sockets
  * @work: receives datagrams and runs due timers
  * @dying: the namespace is going: nothing new starts
- * @reset_key: static key for stateless reset tokens (RFC 9000 §10.3.2)
+ * @resets_sent: stateless resets sent by its sockets
+ * @resets_rx: connections ended by the peer's stateless reset
  * @token_key: AEAD for Retry tokens (RFC 9000 §8.1.4), random per namespace
  * @rxbuf: where datagrams are read to
  * @txbuf: where datagrams are built
@@ -58,7 +58,7 @@ struct tquic_net {
 	unsigned int nlisteners;
 	struct work_struct work;
 	bool dying;
-	u8 reset_key[TQUIC_RESET_KEY_LEN];
+	u64 resets_sent, resets_rx;
 	struct tquic_aead *token_key;
 	u8 rxbuf[TQUIC_RX_BUF];
 	u8 txbuf[TQUIC_RX_BUF];

@@ -12,6 +12,7 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/net.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <net/ipv6.h>
@@ -19,8 +20,12 @@
 
 #include "connection.h"
 #include "core/header.h"
+#include "core/retry.h"
 #include "netns.h"
 #include "socket.h"
+
+/* stateless resets a socket sends per second, at most */
+#define TQUIC_RESETS_PER_SEC	100
 
 static void tquic_sock_data_ready(struct sock *sk)
 {
@@ -44,12 +49,14 @@ static int tquic_sockaddr_len(const struct sockaddr_storage *ss)
  * @tn: namespace, locked
  * @local: address and port to bind (port 0: any)
  * @ifindex: interface to bind to, or 0
+ * @reset_key: TQUIC_RESET_KEY_LEN bytes for its stateless reset tokens, or
+ *	NULL for a random key
  * @out: the socket, with one reference
  *
  * Return: 0 or a negative errno (-EADDRINUSE, -EADDRNOTAVAIL, -ENODEV...).
  */
 int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
-		    int ifindex, struct tquic_sock **out)
+		    int ifindex, const u8 *reset_key, struct tquic_sock **out)
 {
 	struct tquic_sock *ts;
 	struct socket *sock;
@@ -78,6 +85,13 @@ int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
 	ts->tn = tn;
 	ts->sock = sock;
 	ts->refs = 1;
+	if (reset_key)
+		memcpy(ts->reset_key, reset_key, sizeof(ts->reset_key));
+	else
+		get_random_bytes(ts->reset_key, sizeof(ts->reset_key));
+	/* RFC 9000 §10.3: a bound on what garbage can make us send */
+	ratelimit_state_init(&ts->reset_rl, HZ, TQUIC_RESETS_PER_SEC);
+	ratelimit_set_flags(&ts->reset_rl, RATELIMIT_MSG_ON_RELEASE);
 	write_lock_bh(&sock->sk->sk_callback_lock);
 	sock->sk->sk_user_data = ts;
 	ts->saved_data_ready = sock->sk->sk_data_ready;
@@ -111,7 +125,7 @@ void tquic_sock_put(struct tquic_sock *ts)
 	write_unlock_bh(&sk->sk_callback_lock);
 	list_del(&ts->node);
 	sock_release(ts->sock);
-	kfree(ts);
+	kfree_sensitive(ts);
 }
 
 /**
@@ -155,6 +169,31 @@ int tquic_sock_send(struct tquic_sock *ts, const struct sockaddr_storage *to,
 	return n < 0 ? n : 0;
 }
 
+/*
+ * RFC 9000 §10.3: a short-header datagram for a CID we do not know gets a
+ * stateless reset with the token that CID would have, smaller than the
+ * datagram (§10.3.3), within a rate.
+ */
+static void tquic_sock_send_reset(struct tquic_sock *ts,
+				  const struct sockaddr_storage *to,
+				  const u8 *dcid, size_t trigger_len)
+{
+	u8 token[TQUIC_RESET_TOKEN_LEN];
+	struct tquic_net *tn = ts->tn;
+	size_t n;
+
+	if (trigger_len <= TQUIC_RESET_MIN_LEN || !__ratelimit(&ts->reset_rl))
+		return;
+	if (tquic_reset_token(ts->reset_key, sizeof(ts->reset_key), dcid,
+			      TQUIC_CID_LEN, token))
+		return;
+	get_random_bytes(tn->txbuf, TQUIC_RESET_MAX_LEN);
+	n = tquic_reset_build(tn->txbuf, TQUIC_RESET_MAX_LEN, trigger_len,
+			      token);
+	if (n && !tquic_sock_send(ts, to, tn->txbuf, n))
+		tn->resets_sent++;
+}
+
 static void tquic_sock_dispatch(struct tquic_sock *ts,
 				const struct sockaddr_storage *from,
 				u8 *dgram, size_t len)
@@ -180,6 +219,12 @@ static void tquic_sock_dispatch(struct tquic_sock *ts,
 	if (conn) {
 		tquic_connection_input(conn, from, dgram, len);
 		return;
+	}
+	/* RFC 9000 §10.3.1: a peer's reset names no CID of ours */
+	if (!(dgram[0] & 0x80)) {
+		if (!tquic_connection_reset_rx(ts, from, dgram, len))
+			tquic_sock_send_reset(ts, from, dcid, len);
+		goto drop;
 	}
 	if (ts->listener_id) {
 		tquic_connection_accept(ts, from, dgram, len);

@@ -7,8 +7,11 @@
 #define _TQUIC_SOCKET_H
 
 #include <linux/list.h>
+#include <linux/ratelimit.h>
 #include <linux/socket.h>
 #include <linux/types.h>
+
+#include "uapi/tquic.h"
 
 struct tquic_net;
 struct sock;
@@ -23,6 +26,9 @@ struct socket;
  * @listener_id: nonzero while it accepts connections
  * @owner_portid: netlink port of the listener's owner
  * @idle_timeout_ms: for connections it accepts
+ * @keepalive_ms: for connections it accepts
+ * @reset_key: what its CIDs' stateless reset tokens derive from
+ * @reset_rl: bounds the stateless resets it sends
  * @accepted: connections accepted
  * @vn_sent: Version Negotiation packets sent
  * @dropped: datagrams that matched no connection and started none
@@ -36,13 +42,16 @@ struct tquic_sock {
 	u32 listener_id;
 	u32 owner_portid;
 	u32 idle_timeout_ms;
+	u32 keepalive_ms;
+	u8 reset_key[TQUIC_RESET_KEY_LEN];
+	struct ratelimit_state reset_rl;
 	u8 retry;		/* enum tquic_retry */
 	u64 accepted, vn_sent, dropped, retry_sent, bad_token;
 	void (*saved_data_ready)(struct sock *sk);
 };
 
 int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
-		    int ifindex, struct tquic_sock **out);
+		    int ifindex, const u8 *reset_key, struct tquic_sock **out);
 void tquic_sock_put(struct tquic_sock *ts);
 void tquic_sock_unlisten(struct tquic_sock *ts);
 int tquic_sock_send(struct tquic_sock *ts, const struct sockaddr_storage *to,

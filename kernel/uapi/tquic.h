@@ -38,6 +38,8 @@
 #define TQUIC_GENL_VERSION	1
 #define TQUIC_GENL_MCGRP_EVENTS	"events"
 
+#define TQUIC_RESET_KEY_LEN	32
+
 /* Largest value of TQUIC_A_DATA a command accepts. */
 #define TQUIC_DATA_MAX		4096
 
@@ -130,6 +132,17 @@ enum tquic_attr {
 	TQUIC_A_CWND,			/* u64: bytes */
 	TQUIC_A_KEY_UPDATES,		/* u32: 1-RTT key updates, both sides' */
 	TQUIC_A_RETRY,			/* u8: enum tquic_retry */
+	/*
+	 * 32 bytes, LISTEN and CONNECT: the key the socket derives its
+	 * stateless reset tokens from (RFC 9000 §10.3.2). Kept across
+	 * restarts, it lets the peers of connections lost with a restart
+	 * learn so from their next packet. Without it: random per socket.
+	 */
+	TQUIC_A_RESET_KEY,		/* binary, TQUIC_RESET_KEY_LEN */
+	TQUIC_A_KEEPALIVE_MS,		/* u32: PING after this long quiet, 0: never */
+	TQUIC_A_STATELESS_RESET,	/* flag: the peer's stateless reset ended it */
+	TQUIC_A_CIDS_ISSUED,		/* u64: our CIDs, the handshake's included */
+	TQUIC_A_CIDS_RETIRED,		/* u64: of ours, retired by the peer */
 	__TQUIC_A_MAX,
 };
 #define TQUIC_A_MAX (__TQUIC_A_MAX - 1)

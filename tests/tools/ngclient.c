@@ -11,7 +11,10 @@
  * Each of COUNT connections in a row: the handshake, then PINGS 1-RTT PINGs
  * that the server acknowledges, with -u a key update (ngtcp2's) and PINGS
  * more under the new keys, -w SECONDS more of PINGs (so that a test can look
- * at the server meanwhile), then CONNECTION_CLOSE(NO_ERROR). -t bounds all
+ * at the server meanwhile), then CONNECTION_CLOSE(NO_ERROR). The line
+ * counts the NEW_CONNECTION_ID frames the server sent; a stateless reset
+ * from the server (ngtcp2 checked its token) fails the connection and
+ * says so. -t bounds all
  * but the -w time. With -s, only the first Initial of COUNT connections is
  * sent, all at once, and nothing more: handshakes left half-open. What was sent
  * and acknowledged is read from ngtcp2's own log, not from our module.
@@ -57,7 +60,8 @@ struct client {
 	gnutls_session_t tls;
 	int fd;
 	ngtcp2_path_storage ps;
-	bool completed, confirmed, ku_started, ku_confirmed, retried;
+	bool completed, confirmed, ku_started, ku_confirmed, retried, reset;
+	int new_cids;
 	/* 1-RTT packet numbers that carried a PING, and whether acked */
 	int64_t ping_pn[MAX_PINGS];
 	bool ping_acked[MAX_PINGS];
@@ -119,6 +123,15 @@ static int retry_cb(ngtcp2_conn *conn, const ngtcp2_pkt_hd *hd,
 	return ngtcp2_crypto_recv_retry_cb(conn, hd, user_data);
 }
 
+static int reset_cb(ngtcp2_conn *conn, const ngtcp2_pkt_stateless_reset *sr,
+		    void *user_data)
+{
+	(void)conn;
+	(void)sr;
+	((struct client *)user_data)->reset = true;
+	return 0;
+}
+
 static ngtcp2_conn *get_conn(ngtcp2_crypto_conn_ref *ref)
 {
 	return ((struct client *)ref->user_data)->conn;
@@ -161,6 +174,10 @@ static void log_cb(void *user_data, const char *fmt, ...)
 		cl->ping_pn[cl->nping] = pn;
 		cl->ping_after_ku[cl->nping] = cl->ku_started;
 		cl->ping_acked[cl->nping++] = false;
+		return;
+	}
+	if (!strcmp(dir, "rx") && strstr(f, " NEW_CONNECTION_ID(")) {
+		cl->new_cids++;
 		return;
 	}
 	if (strcmp(dir, "rx") || !(f = strstr(f, " ACK(")))
@@ -224,6 +241,7 @@ static int conn_setup(struct client *cl, const struct opts *o)
 		.version_negotiation = ngtcp2_crypto_version_negotiation_cb,
 		.handshake_completed = completed_cb,
 		.handshake_confirmed = confirmed_cb,
+		.recv_stateless_reset = reset_cb,
 	};
 	struct sockaddr_storage local, remote;
 	socklen_t llen = sizeof(local), rlen;
@@ -293,7 +311,9 @@ static void describe_close(struct client *cl, int rv, char *out, size_t len)
 	uint8_t alert = ngtcp2_conn_get_tls_alert(cl->conn);
 
 	ngtcp2_conn_get_connection_close_error(cl->conn, &ccerr);
-	if (rv == NGTCP2_ERR_DRAINING)
+	if (rv == NGTCP2_ERR_DRAINING && cl->reset)
+		snprintf(out, len, "stateless reset from the server");
+	else if (rv == NGTCP2_ERR_DRAINING)
 		snprintf(out, len, "closed by the server: %s error 0x%" PRIx64
 			 "%s%.*s",
 			 ccerr.type == NGTCP2_CONNECTION_CLOSE_ERROR_CODE_TYPE_APPLICATION ?
@@ -415,7 +435,7 @@ static int run_one(int idx, const struct opts *o,
 		if (o->key_update)
 			printf(", key update confirmed, %d PINGs acknowledged "
 			       "under the new keys", acked_pings(cl, true));
-		printf(", closed\n");
+		printf(", %d new CIDs from the server, closed\n", cl->new_cids);
 	} else {
 		printf("conn %d: failed (%s): handshake %s, %d 1-RTT PINGs "
 		       "acknowledged\n", idx, why,

@@ -65,13 +65,15 @@ ngclient() {
 	ngclient -p 5 -u -w 3 -t 30 > "$out" &
 	pid=$!
 	# the server followed the client's key update
-	gw_wait "$TOPO_NS_SRV" "state established .* key_updates 1" 30
+	gw_wait "$TOPO_NS_SRV" "state established .* key_updates 1 cids_issued 4" 30
 	gw_conns "$TOPO_NS_SRV"
 	wait "$pid"
 	cat "$out"
-	[[ "$(cat "$out")" =~ ^"conn 1: established, version 0x00000001, "([0-9]+)" 1-RTT PINGs acknowledged, key update confirmed, "([0-9]+)" PINGs acknowledged under the new keys, closed"$ ]]
+	[[ "$(cat "$out")" =~ ^"conn 1: established, version 0x00000001, "([0-9]+)" 1-RTT PINGs acknowledged, key update confirmed, "([0-9]+)" PINGs acknowledged under the new keys, "([0-9]+)" new CIDs from the server, closed"$ ]]
 	[ "${BASH_REMATCH[1]}" -ge 5 ]
 	[ "${BASH_REMATCH[2]}" -ge 5 ]
+	# our four CIDs (RFC 9000 §5.1.1): the handshake's and three more
+	[ "${BASH_REMATCH[3]}" -eq 3 ]
 	gw_wait_log server "handshake with $(wan_gw_addr 0):[0-9]* complete"
 	gw_log server
 	# the client's CONNECTION_CLOSE: the server drains and lets go
