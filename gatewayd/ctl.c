@@ -160,7 +160,6 @@ fail:
 
 static int close_connection(const char *id_s, const char *code_s)
 {
-	const struct nlattr *tb[TQUIC_A_MAX + 1];
 	unsigned long long id, code = 0;
 	struct nlmsghdr *nlh;
 	struct tq_genl *g;
@@ -191,7 +190,7 @@ static int close_connection(const char *id_s, const char *code_s)
 	mnl_attr_put_u32(nlh, TQUIC_A_CONN_ID, (uint32_t)id);
 	mnl_attr_put_u64(nlh, TQUIC_A_ERROR_CODE, code);
 	mnl_attr_put(nlh, TQUIC_A_ERROR_APP, 0, NULL);
-	r = tq_genl_call(g, nlh, tb);
+	r = tq_genl_call(g, nlh, NULL);
 	if (r < 0)
 		fprintf(stderr, "tquicctl: closing connection %llu: %s%s%s\n",
 			id, strerror(-r), tq_genl_last_error(g) ? ": " : "",

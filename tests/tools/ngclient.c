@@ -282,6 +282,8 @@ static int conn_setup(struct client *cl, const struct opts *o)
 	settings.log_printf = log_cb;
 	ngtcp2_transport_params_default(&params);
 	params.max_idle_timeout = 30 * NGTCP2_SECONDS;
+	/* room for more than the default two of the server's CIDs */
+	params.active_connection_id_limit = 8;
 	return ngtcp2_conn_client_new(&cl->conn, &dcid, &scid, &cl->ps.path,
 				      NGTCP2_PROTO_VER_V1,
 				      &cb, &settings, &params, NULL, cl);

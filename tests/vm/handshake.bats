@@ -27,6 +27,7 @@ setup() {
 teardown() {
 	gw_stop client || true
 	gw_stop server || true
+	gw_unblock "$TOPO_NS_SRV" 2>/dev/null || true
 	tquic_unload_if_loaded
 	topo_set_link 0 "delay=5ms"
 }
@@ -37,6 +38,7 @@ server_psk_conf() {
 	Role=server
 	Listen=$SRV_ADDR:$GW_PORT
 	IdleTimeoutSec=${1:-30}
+	${2:-}
 	[Client:gw1]
 	PSK=$PSK
 	CONF
@@ -88,6 +90,79 @@ assert_established_pair() {
 		 CLIENT_TRAFFIC_SECRET_0 SERVER_TRAFFIC_SECRET_0; do
 		grep -E "^$l [0-9a-f]{64} [0-9a-f]{64}\$" "$BATS_TEST_TMPDIR/keylog"
 	done
+}
+
+# the server forgets its connection and restarts with the key in $1
+restart_server_forgetting() {
+	gw_forget "$TOPO_NS_SRV"
+	gw_stop server
+	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf 30 "ResetKeyFile=$1")"
+	gw_wait_log server "listening"
+}
+
+@test "CIDs and stateless reset: a restarted server with its key ends the client's stale connection at its next packet" {
+	local key="$BATS_TEST_TMPDIR/reset-key" t0 t1
+	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf 30 "ResetKeyFile=$key")"
+	gw_wait_log server "listening"
+	# made on first use, for the owner only
+	[ "$(stat -c %s:%a "$key")" = "32:600" ]
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 60 KeepAliveSec=1)"
+	assert_established_pair
+	# RFC 9000 §5.1.1: each side issued four CIDs (ours are capped at four)
+	gw_wait "$TOPO_NS_GW" "cids_issued 4 cids_retired 0" 10
+	gw_wait "$TOPO_NS_SRV" "cids_issued 4 cids_retired 0" 10
+	restart_server_forgetting "$key"
+	t0=$(date +%s%N)
+	gw_unblock "$TOPO_NS_SRV"
+	# the client's next keepalive PING draws a reset it believes
+	gw_wait_log client "closed: stateless reset (the peer lost its state)" 10
+	t1=$(date +%s%N)
+	echo "# reset taken $(( (t1 - t0) / 1000000 )) ms after the path reopened (keepalive 1 s)" >&3
+	gw_proc "$TOPO_NS_SRV"
+	gw_proc "$TOPO_NS_GW"
+	gw_proc "$TOPO_NS_SRV" | grep -E '^stateless_resets sent [1-9][0-9]* received 0$'
+	gw_proc "$TOPO_NS_GW" | grep -E '^stateless_resets sent [0-9]+ received 1$'
+	# and it connects again
+	gw_wait "$TOPO_NS_SRV" "state established" 20
+	gw_wait_log client "connection 2 with .* established" 20
+	run dmesg_since_mark
+	refute_output --regexp 'BUG|WARNING|Oops'
+}
+
+@test "stateless reset: with another key the reset is not believed; the client waits out its idle timeout" {
+	local t0 t1
+	head -c 32 /dev/urandom > "$BATS_TEST_TMPDIR/key-b"
+	chmod 600 "$BATS_TEST_TMPDIR/key-b"
+	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf 30 "ResetKeyFile=$BATS_TEST_TMPDIR/key-a")"
+	gw_wait_log server "listening"
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 4 KeepAliveSec=1)"
+	assert_established_pair
+	restart_server_forgetting "$BATS_TEST_TMPDIR/key-b"
+	t0=$(date +%s%N)
+	gw_unblock "$TOPO_NS_SRV"
+	gw_wait_log client "closed: our transport error 0x0" 15
+	t1=$(date +%s%N)
+	echo "# idle timeout after $(( (t1 - t0) / 1000000 )) ms" >&3
+	gw_proc "$TOPO_NS_SRV" | grep -E '^stateless_resets sent [1-9][0-9]* received 0$'
+	# (its socket may answer the resets it does not believe with smaller
+	# ones of its own: RFC 9000 §10.3.3 keeps that from looping)
+	gw_proc "$TOPO_NS_GW" | grep -E '^stateless_resets sent [0-9]+ received 0$'
+	run gw_log client
+	refute_output --partial "stateless reset"
+}
+
+@test "a reset key file of the wrong size or open to others is refused, naming the problem" {
+	local key="$BATS_TEST_TMPDIR/bad-key"
+	head -c 31 /dev/urandom > "$key"
+	chmod 600 "$key"
+	run timeout 10 ip netns exec "$TOPO_NS_SRV" "$GATEWAYD" -c <(server_psk_conf 30 "ResetKeyFile=$key")
+	assert_failure
+	assert_output --partial "a stateless reset key file holds 32 bytes"
+	head -c 32 /dev/urandom > "$key"
+	chmod 644 "$key"
+	run timeout 10 ip netns exec "$TOPO_NS_SRV" "$GATEWAYD" -c <(server_psk_conf 30 "ResetKeyFile=$key")
+	assert_failure
+	assert_output --partial "must be readable by its owner only"
 }
 
 server_cert_conf() {

@@ -32,6 +32,7 @@ setup() {
 teardown() {
 	gw_stop client || true
 	gw_stop server || true
+	gw_unblock "$TOPO_NS_SRV" 2>/dev/null || true
 	tquic_unload_if_loaded
 }
 
@@ -78,6 +79,26 @@ ngclient() {
 	gw_log server
 	# the client's CONNECTION_CLOSE: the server drains and lets go
 	gw_until 15 gw_no_conns "$TOPO_NS_SRV"
+	run dmesg_since_mark
+	refute_output --regexp 'BUG|WARNING|Oops'
+}
+
+@test "ngtcp2 client: a server that forgot the connection ends it with a stateless reset ngtcp2 believes" {
+	local out="$BATS_TEST_TMPDIR/ngclient.out" pid
+	start_server
+	# PINGs every 20 ms for up to 30 s
+	ngclient -p 3 -w 30 -t 40 > "$out" &
+	pid=$!
+	gw_wait "$TOPO_NS_SRV" "state established" 30
+	gw_forget "$TOPO_NS_SRV"
+	gw_unblock "$TOPO_NS_SRV"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" = 1 ]
+	cat "$out"
+	run cat "$out"
+	assert_output --partial "conn 1: failed (stateless reset from the server): handshake completed"
+	gw_proc "$TOPO_NS_SRV" | grep -E '^stateless_resets sent [1-9]'
 	run dmesg_since_mark
 	refute_output --regexp 'BUG|WARNING|Oops'
 }

@@ -46,15 +46,16 @@ gw_conns() {
 	ip netns exec "$1" "$TQUICCTL" connections
 }
 
-# gw_until SECONDS CMD...: until CMD succeeds, polling every 0.1 s
+# gw_until SECONDS CMD...: until CMD succeeds, polling every 0.1 s; the
+# bound is wall-clock time, however long each CMD takes
 gw_until() {
-	local i n=$(($1 * 10))
+	local end=$((SECONDS + $1))
 	shift
-	for i in $(seq 1 "$n"); do
+	while :; do
 		"$@" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
 }
 
 # gw_no_conns NS: the kernel has no connection in NS
@@ -96,4 +97,29 @@ gw_make_certs() {
 	certtool --generate-certificate --load-privkey "$d/cli.key" \
 		--load-ca-certificate "$d/ca.pem" --load-ca-privkey "$d/ca.key" \
 		--template "$d/cli.tmpl" --outfile "$d/cli.pem" 2>/dev/null
+}
+
+# gw_forget NS: NS's tquic connections end without a word reaching their
+# peers (their CONNECTION_CLOSEs are dropped on the way out), as if the
+# machine had restarted; the UDP port stays blocked until gw_unblock NS
+gw_forget() {
+	local ns=$1 id
+	ip netns exec "$ns" nft -f - <<-NFT
+	table inet tqforget {
+		chain out { type filter hook output priority 0; udp sport $GW_PORT drop; }
+	}
+	NFT
+	for id in $(gw_conns "$ns" | awk '{ print $2 }'); do
+		ip netns exec "$ns" "$TQUICCTL" close "$id"
+	done
+	gw_until 15 gw_no_conns "$ns"
+}
+
+gw_unblock() {
+	ip netns exec "$1" nft delete table inet tqforget
+}
+
+# gw_proc NS: /proc/net/tquic of NS
+gw_proc() {
+	ip netns exec "$1" cat /proc/net/tquic
 }
