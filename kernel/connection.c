@@ -377,6 +377,25 @@ drop:
 }
 
 /*
+ * RFC 9000 §8.1.2: a client whose Retry token we refuse would not take
+ * another Retry; a CONNECTION_CLOSE(INVALID_TOKEN) tells it at once.
+ */
+static void tquic_connection_refuse(struct tquic_sock *ts,
+				    const struct sockaddr_storage *from,
+				    const struct tquic_hdr *h)
+{
+	struct tquic_net *tn = ts->tn;
+	int n;
+
+	if (!__ratelimit(&ts->stateless_rl))
+		return;
+	n = tquic_conn_refuse_initial(tn->txbuf, sizeof(tn->txbuf), h,
+				      TQUIC_INVALID_TOKEN);
+	if (n > 0 && !tquic_sock_send(ts, from, tn->txbuf, n))
+		ts->token_closes++;
+}
+
+/*
  * A client Initial that carries one of our Retry tokens: @cfg gets the
  * original DCID it holds, and the CID the Retry gave becomes ours.
  */
@@ -412,7 +431,8 @@ static int tquic_connection_check_token(struct tquic_sock *ts,
  * A client Initial of a version we speak starts a server connection, which
  * lives on only if that Initial decrypts; when the listener asks for it,
  * or many handshakes are under way, a first Initial gets a Retry instead
- * and only one that brings its token back starts a connection. An unknown
+ * and only one that brings its token back starts a connection (a bad one
+ * is closed with INVALID_TOKEN). An unknown
  * version in a datagram of 1200 bytes or more gets Version Negotiation;
  * the rest is dropped.
  */
@@ -441,12 +461,9 @@ void tquic_connection_accept(struct tquic_sock *ts,
 		goto drop;
 	cfg.version = h.version;
 	if (tquic_retry_token_is_ours(h.token, h.token_len)) {
-		/*
-		 * RFC 9000 §8.1.2 would have a bad Retry token closed with
-		 * INVALID_TOKEN; we keep no state for it and drop it.
-		 */
 		if (tquic_connection_check_token(ts, from, &h, &cfg)) {
 			ts->bad_token++;
+			tquic_connection_refuse(ts, from, &h);
 			goto drop;
 		}
 	} else if (ts->retry == TQUIC_RETRY_ALWAYS ||

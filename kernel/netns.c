@@ -118,11 +118,11 @@ static int tquic_netns_proc_show(struct seq_file *seq, void *v)
 	list_for_each_entry(ts, &tn->socks, node)
 		if (ts->listener_id)
 			seq_printf(seq,
-				   "listener %u accepted %llu vn_sent %llu dropped %llu retry %s retry_sent %llu bad_token %llu\n",
+				   "listener %u accepted %llu vn_sent %llu dropped %llu retry %s retry_sent %llu bad_token %llu token_closes %llu\n",
 				   ts->listener_id, ts->accepted, ts->vn_sent,
 				   ts->dropped, ts->retry == TQUIC_RETRY_ALWAYS ?
 				   "always" : "auto", ts->retry_sent,
-				   ts->bad_token);
+				   ts->bad_token, ts->token_closes);
 	mutex_unlock(&tn->lock);
 	return 0;
 }

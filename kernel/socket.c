@@ -24,8 +24,8 @@
 #include "netns.h"
 #include "socket.h"
 
-/* stateless resets a socket sends per second, at most */
-#define TQUIC_RESETS_PER_SEC	100
+/* stateless resets and closes a socket sends per second, at most */
+#define TQUIC_STATELESS_PER_SEC	100
 
 static void tquic_sock_data_ready(struct sock *sk)
 {
@@ -90,8 +90,8 @@ int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
 	else
 		get_random_bytes(ts->reset_key, sizeof(ts->reset_key));
 	/* RFC 9000 §10.3: a bound on what garbage can make us send */
-	ratelimit_state_init(&ts->reset_rl, HZ, TQUIC_RESETS_PER_SEC);
-	ratelimit_set_flags(&ts->reset_rl, RATELIMIT_MSG_ON_RELEASE);
+	ratelimit_state_init(&ts->stateless_rl, HZ, TQUIC_STATELESS_PER_SEC);
+	ratelimit_set_flags(&ts->stateless_rl, RATELIMIT_MSG_ON_RELEASE);
 	write_lock_bh(&sock->sk->sk_callback_lock);
 	sock->sk->sk_user_data = ts;
 	ts->saved_data_ready = sock->sk->sk_data_ready;
@@ -182,7 +182,7 @@ static void tquic_sock_send_reset(struct tquic_sock *ts,
 	struct tquic_net *tn = ts->tn;
 	size_t n;
 
-	if (trigger_len <= TQUIC_RESET_MIN_LEN || !__ratelimit(&ts->reset_rl))
+	if (trigger_len <= TQUIC_RESET_MIN_LEN || !__ratelimit(&ts->stateless_rl))
 		return;
 	if (tquic_reset_token(ts->reset_key, sizeof(ts->reset_key), dcid,
 			      TQUIC_CID_LEN, token))

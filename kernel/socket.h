@@ -28,7 +28,8 @@ struct socket;
  * @idle_timeout_ms: for connections it accepts
  * @keepalive_ms: for connections it accepts
  * @reset_key: what its CIDs' stateless reset tokens derive from
- * @reset_rl: bounds the stateless resets it sends
+ * @stateless_rl: bounds what it sends without a connection: stateless
+ *	resets and INVALID_TOKEN closes
  * @accepted: connections accepted
  * @vn_sent: Version Negotiation packets sent
  * @dropped: datagrams that matched no connection and started none
@@ -44,9 +45,9 @@ struct tquic_sock {
 	u32 idle_timeout_ms;
 	u32 keepalive_ms;
 	u8 reset_key[TQUIC_RESET_KEY_LEN];
-	struct ratelimit_state reset_rl;
+	struct ratelimit_state stateless_rl;
 	u8 retry;		/* enum tquic_retry */
-	u64 accepted, vn_sent, dropped, retry_sent, bad_token;
+	u64 accepted, vn_sent, dropped, retry_sent, bad_token, token_closes;
 	void (*saved_data_ready)(struct sock *sk);
 };
 

@@ -1701,3 +1701,57 @@ int tquic_conn_first_initial(const u8 *dgram, size_t len, struct tquic_hdr *h)
 		return -EINVAL;
 	return 0;
 }
+
+/**
+ * tquic_conn_refuse_initial() - close a connection that never started
+ * @buf: where the datagram is built
+ * @cap: room at @buf
+ * @h: the client's first Initial, as tquic_conn_first_initial() parsed it
+ * @error: the transport error code (INVALID_TOKEN for a bad Retry token)
+ *
+ * RFC 9000 §8.1.2, §10.2: an Initial packet with CONNECTION_CLOSE, under
+ * the Initial keys of the Destination CID the client used. Nothing is
+ * kept, so there is no closing period. The client's address is not
+ * validated: the answer is far smaller than its 1200-byte Initial (§8.1).
+ *
+ * Return: the datagram's length or a negative errno.
+ */
+int tquic_conn_refuse_initial(u8 *buf, size_t cap, const struct tquic_hdr *h,
+			      u64 error)
+{
+	struct tquic_frame f = { .type = TQUIC_FT_CONNECTION_CLOSE };
+	const size_t pn_len = 1;
+	u8 client[32], server[32];
+	struct tquic_keys k;
+	size_t hdr_max;
+	int n, hdr, err;
+
+	/* first byte, version, both CIDs with their lengths, token length,
+	 * Length (2 bytes), packet number
+	 */
+	hdr_max = 7 + h->dcid_len + h->scid_len + 2 + pn_len;
+	if (cap < hdr_max + 32 + TQUIC_AEAD_TAG_LEN)
+		return -ENOSPC;
+	f.close.error_code = error;
+	n = tquic_frame_write(buf + hdr_max, 32, &f);
+	if (n < 0)
+		return n;
+	hdr = tquic_long_hdr_write(buf, cap, h->version, TQUIC_HDR_INITIAL,
+				   h->scid, h->scid_len, h->dcid, h->dcid_len,
+				   NULL, 0, 0, pn_len, (size_t)n);
+	if (hdr < 0)
+		return hdr;
+	memmove(buf + hdr, buf + hdr_max, n);
+	err = tquic_initial_secrets(h->version, h->dcid, h->dcid_len, client,
+				    server);
+	if (!err)
+		err = tquic_keys_install(&k, h->version, TQUIC_AES_128_GCM,
+					 server, sizeof(server));
+	memset(client, 0, sizeof(client));
+	memset(server, 0, sizeof(server));
+	if (err)
+		return err;
+	n = tquic_packet_protect(&k, 0, buf, hdr, pn_len, (size_t)n, 0);
+	tquic_keys_destroy(&k);
+	return n;
+}

@@ -259,5 +259,7 @@ bool tquic_conn_check_reset(struct tquic_conn *c, u64 now, const u8 *dgram,
 
 struct tquic_hdr;
 int tquic_conn_first_initial(const u8 *dgram, size_t len, struct tquic_hdr *h);
+int tquic_conn_refuse_initial(u8 *buf, size_t cap, const struct tquic_hdr *h,
+			      u64 error);
 
 #endif /* _TQUIC_CORE_CONN_H */

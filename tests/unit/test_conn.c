@@ -766,6 +766,52 @@ static void test_retry_forged(void **state)
 	sim_free(m);
 }
 
+/* RFC 9000 §8.1.2: a listener that refuses the client's Retry token
+ * closes with INVALID_TOKEN, statelessly; the client takes it at once */
+static void test_invalid_token(void **state)
+{
+	static const u8 key[16] = { 9 };
+	u32 v;
+
+	(void)state;
+	for (v = 0; v < 2; v++) {
+		struct sim *m = sim_new(50 + v, v ? TQUIC_VERSION_2 :
+						 TQUIC_VERSION_1);
+		struct tquic_conn *c = m->s[0].c;
+		u8 hello[300], buf[1500], out[256];
+		struct tquic_hdr h;
+		size_t n;
+		int len;
+
+		m->retry = true;
+		m->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
+		memset(hello, 1, sizeof(hello));
+		assert_int_equal(tquic_conn_crypto_send(c, TQUIC_LEVEL_INITIAL,
+							hello, sizeof(hello)), 0);
+		n = tquic_conn_send(c, m->now, buf, sizeof(buf));
+		assert_int_equal(tquic_conn_first_initial(buf, n, &h), 0);
+		assert_true(sim_send_retry(m, &h));
+		tquic_conn_recv(c, m->now, m->q[0].data, m->q[0].len);
+		assert_true(c->retried);
+		m->nq = 0;
+		/* the Initial that brings the token back */
+		n = tquic_conn_send(c, m->now, buf, sizeof(buf));
+		assert_int_equal(tquic_conn_first_initial(buf, n, &h), 0);
+		assert_true(h.token_len > 0);
+		len = tquic_conn_refuse_initial(out, 20, &h, 0x0b);
+		assert_int_equal(len, -ENOSPC);
+		len = tquic_conn_refuse_initial(out, sizeof(out), &h, 0x0b);
+		assert_true(len > 0 && len < 100);
+		tquic_conn_recv(c, m->now, out, (size_t)len);
+		assert_int_equal(c->state, TQUIC_STATE_DRAINING);
+		assert_true(c->close_remote);
+		assert_false(c->close_app);
+		assert_int_equal(c->close_error, 0x0b);
+		assert_true(sim_run(m, m->now + 5000000, client_closed));
+		sim_free(m);
+	}
+}
+
 /* the peer's CIDs we hold, and whether their tokens are the issuer's */
 static unsigned int held_cids(const struct tquic_conn *holder,
 			      const struct tquic_conn *issuer)
@@ -985,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(test_key_phase_forged),
 		cmocka_unit_test(test_retry),
 		cmocka_unit_test(test_retry_forged),
+		cmocka_unit_test(test_invalid_token),
 		cmocka_unit_test(test_cids),
 		cmocka_unit_test(test_stateless_reset),
 		cmocka_unit_test(test_integrity_limit),

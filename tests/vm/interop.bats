@@ -136,7 +136,7 @@ listener_field() {
 	gw_field "$(in_srv grep '^listener' /proc/net/tquic)" "$1"
 }
 
-@test "Retry=always: ngtcp2 and our own client complete the handshake after a Retry; forged tokens are dropped" {
+@test "Retry=always: ngtcp2 and our own client complete the handshake after a Retry; forged tokens are refused" {
 	local psk
 	psk=$(gw_psk)
 	start_server "Retry=always" "[Client:gw1]
@@ -153,11 +153,14 @@ PSK=$psk"
 	gw_wait "$TOPO_NS_GW" "state established" 30
 	gw_wait "$TOPO_NS_SRV" "state established" 30
 	[ "$(listener_field retry_sent)" = 2 ]
-	# Initials with forged tokens: counted, dropped, nothing kept
+	# Initials with forged tokens: counted, nothing kept, answered with
+	# CONNECTION_CLOSE(INVALID_TOKEN) within the rate of 100 a second
 	in_gw "$TQUIC_TOP/tests/tools/quicjunk" "$SRV_ADDR" "$GW_PORT" token 500
 	sleep 1
 	in_srv cat /proc/net/tquic
 	[ "$(listener_field bad_token)" = 500 ]
+	[ "$(listener_field token_closes)" -ge 1 ]
+	[ "$(listener_field token_closes)" -le 500 ]
 	[ "$(listener_field accepted)" = 2 ]
 	run gw_conns "$TOPO_NS_SRV"
 	[ "$(echo "$output" | grep -c 'state established')" = 1 ]
