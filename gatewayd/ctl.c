@@ -106,6 +106,17 @@ static void ignore_event(void *ctx, uint8_t cmd, const struct nlattr **tb)
 	(void)tb;
 }
 
+/* a generic netlink handle on the family, or a message saying why not */
+static int ctl_genl_open(struct tq_genl **g)
+{
+	int r = tq_genl_open(g, ignore_event, NULL);
+
+	if (r < 0)
+		fprintf(stderr, "tquicctl: generic netlink family '%s': %s\n",
+			TQUIC_GENL_NAME, strerror(-r));
+	return r;
+}
+
 static int list_connections(void)
 {
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_GENERIC);
@@ -116,12 +127,8 @@ static int list_connections(void)
 	int n, r;
 
 	/* resolve the family; the dump runs on a plain socket */
-	r = tq_genl_open(&g, ignore_event, NULL);
-	if (r < 0) {
-		fprintf(stderr, "tquicctl: generic netlink family '%s': %s\n",
-			TQUIC_GENL_NAME, strerror(-r));
+	if (ctl_genl_open(&g) < 0)
 		return 2;
-	}
 	nlh = tq_genl_msg(g, TQUIC_CMD_GET_CONN);
 	family = nlh->nlmsg_type;
 	tq_genl_close(g);
@@ -180,12 +187,8 @@ static int close_connection(const char *id_s, const char *code_s)
 			return 1;
 		}
 	}
-	r = tq_genl_open(&g, ignore_event, NULL);
-	if (r < 0) {
-		fprintf(stderr, "tquicctl: generic netlink family '%s': %s\n",
-			TQUIC_GENL_NAME, strerror(-r));
+	if (ctl_genl_open(&g) < 0)
 		return 2;
-	}
 	nlh = tq_genl_msg(g, TQUIC_CMD_CLOSE);
 	mnl_attr_put_u32(nlh, TQUIC_A_CONN_ID, (uint32_t)id);
 	mnl_attr_put_u64(nlh, TQUIC_A_ERROR_CODE, code);

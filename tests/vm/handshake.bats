@@ -92,32 +92,39 @@ assert_established_pair() {
 	done
 }
 
-# the server forgets its connection and restarts with the key in $1
+# pair_with_key KEYFILE CLIENT_IDLE: a server keeping its reset key in
+# KEYFILE, a client with keepalive PINGs every second, established
+pair_with_key() {
+	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf 30 "ResetKeyFile=$1")"
+	gw_wait_log server "listening"
+	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" "$2" KeepAliveSec=1)"
+	assert_established_pair
+}
+
+# the server forgets its connection, restarts with the key in $1, and the
+# path reopens; T0 is when (ns)
 restart_server_forgetting() {
 	gw_forget "$TOPO_NS_SRV"
 	gw_stop server
 	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf 30 "ResetKeyFile=$1")"
 	gw_wait_log server "listening"
+	T0=$(date +%s%N)
+	gw_unblock "$TOPO_NS_SRV"
 }
 
 @test "CIDs and stateless reset: a restarted server with its key ends the client's stale connection at its next packet" {
-	local key="$BATS_TEST_TMPDIR/reset-key" t0 t1
-	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf 30 "ResetKeyFile=$key")"
-	gw_wait_log server "listening"
+	local key="$BATS_TEST_TMPDIR/reset-key" t1
+	pair_with_key "$key" 60
 	# made on first use, for the owner only
 	[ "$(stat -c %s:%a "$key")" = "32:600" ]
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 60 KeepAliveSec=1)"
-	assert_established_pair
 	# RFC 9000 §5.1.1: each side issued four CIDs (ours are capped at four)
 	gw_wait "$TOPO_NS_GW" "cids_issued 4 cids_retired 0" 10
 	gw_wait "$TOPO_NS_SRV" "cids_issued 4 cids_retired 0" 10
 	restart_server_forgetting "$key"
-	t0=$(date +%s%N)
-	gw_unblock "$TOPO_NS_SRV"
 	# the client's next keepalive PING draws a reset it believes
 	gw_wait_log client "closed: stateless reset (the peer lost its state)" 10
 	t1=$(date +%s%N)
-	echo "# reset taken $(( (t1 - t0) / 1000000 )) ms after the path reopened (keepalive 1 s)" >&3
+	echo "# reset taken $(( (t1 - T0) / 1000000 )) ms after the path reopened (keepalive 1 s)" >&3
 	gw_proc "$TOPO_NS_SRV"
 	gw_proc "$TOPO_NS_GW"
 	gw_proc "$TOPO_NS_SRV" | grep -E '^stateless_resets sent [1-9][0-9]* received 0$'
@@ -130,19 +137,14 @@ restart_server_forgetting() {
 }
 
 @test "stateless reset: with another key the reset is not believed; the client waits out its idle timeout" {
-	local t0 t1
+	local t1
 	head -c 32 /dev/urandom > "$BATS_TEST_TMPDIR/key-b"
 	chmod 600 "$BATS_TEST_TMPDIR/key-b"
-	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf 30 "ResetKeyFile=$BATS_TEST_TMPDIR/key-a")"
-	gw_wait_log server "listening"
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 4 KeepAliveSec=1)"
-	assert_established_pair
+	pair_with_key "$BATS_TEST_TMPDIR/key-a" 4
 	restart_server_forgetting "$BATS_TEST_TMPDIR/key-b"
-	t0=$(date +%s%N)
-	gw_unblock "$TOPO_NS_SRV"
 	gw_wait_log client "closed: our transport error 0x0" 15
 	t1=$(date +%s%N)
-	echo "# idle timeout after $(( (t1 - t0) / 1000000 )) ms" >&3
+	echo "# idle timeout after $(( (t1 - T0) / 1000000 )) ms" >&3
 	gw_proc "$TOPO_NS_SRV" | grep -E '^stateless_resets sent [1-9][0-9]* received 0$'
 	# (its socket may answer the resets it does not believe with smaller
 	# ones of its own: RFC 9000 §10.3.3 keeps that from looping)
