@@ -136,6 +136,13 @@ listener_field() {
 	gw_field "$(in_srv grep '^listener' /proc/net/tquic)" "$1"
 }
 
+# listener_field_is NAME VALUE: read afresh at each call, for gw_until
+listener_field_is() { [ "$(listener_field "$1")" = "$2" ]; }
+
+srv_conns_at_least() {
+	[ "$(in_srv sed -n 's/^connections //p' /proc/net/tquic)" -ge "$1" ]
+}
+
 @test "Retry=always: ngtcp2 and our own client complete the handshake after a Retry; forged tokens are refused" {
 	local psk
 	psk=$(gw_psk)
@@ -156,7 +163,7 @@ PSK=$psk"
 	# Initials with forged tokens: counted, nothing kept, answered with
 	# CONNECTION_CLOSE(INVALID_TOKEN) within the rate of 100 a second
 	in_gw "$TQUIC_TOP/tests/tools/quicjunk" "$SRV_ADDR" "$GW_PORT" token 500
-	sleep 1
+	gw_until 30 listener_field_is bad_token 500 || true
 	in_srv cat /proc/net/tquic
 	[ "$(listener_field bad_token)" = 500 ]
 	[ "$(listener_field token_closes)" -ge 1 ]
@@ -170,7 +177,7 @@ PSK=$psk"
 	start_server
 	run ngclient -k 64 -s
 	assert_success
-	gw_until 20 test "$(in_srv sed -n 's/^connections //p' /proc/net/tquic)" -ge 64
+	gw_until 20 srv_conns_at_least 64
 	[ "$(listener_field retry_sent)" = 0 ]
 	run ngclient -p 1
 	echo "$output"
