@@ -92,6 +92,10 @@ assert_established_pair() {
 	done
 }
 
+srv_sent_resets() {
+	gw_proc "$TOPO_NS_SRV" | grep -qE '^stateless_resets sent [1-9]'
+}
+
 # pair_with_key KEYFILE CLIENT_IDLE: a server keeping its reset key in
 # KEYFILE, a client with keepalive PINGs every second, established
 pair_with_key() {
@@ -140,9 +144,12 @@ restart_server_forgetting() {
 	local t1
 	head -c 32 /dev/urandom > "$BATS_TEST_TMPDIR/key-b"
 	chmod 600 "$BATS_TEST_TMPDIR/key-b"
-	pair_with_key "$BATS_TEST_TMPDIR/key-a" 4
+	pair_with_key "$BATS_TEST_TMPDIR/key-a" 15
 	restart_server_forgetting "$BATS_TEST_TMPDIR/key-b"
-	gw_wait_log client "closed: our transport error 0x0" 15
+	# the client's next PING draws a reset (while the port was blocked,
+	# none left the server), which it does not believe
+	gw_until 20 srv_sent_resets
+	gw_wait_log client "closed: our transport error 0x0" 30
 	t1=$(date +%s%N)
 	echo "# idle timeout after $(( (t1 - T0) / 1000000 )) ms" >&3
 	gw_proc "$TOPO_NS_SRV" | grep -E '^stateless_resets sent [1-9][0-9]* received 0$'
