@@ -159,11 +159,23 @@ static int tq_set_str(char **dst, const char *v)
 	return *dst ? 0 : -ENOMEM;
 }
 
+/* "N" seconds, 0 to 600, as milliseconds */
+static int tq_parse_sec(const char *v, uint32_t *ms)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || !*v || n > 600)
+		return -EINVAL;
+	*ms = (uint32_t)n * 1000;
+	return 0;
+}
+
 static int tq_tunnel_key(struct tq_parse *p, const char *k, const char *v)
 {
 	struct tq_config *cfg = p->cfg;
-	unsigned long n;
-	char *end;
 
 	if (!strcmp(k, "Role")) {
 		if (!strcmp(v, "server"))
@@ -199,17 +211,11 @@ static int tq_tunnel_key(struct tq_parse *p, const char *k, const char *v)
 			return -EINVAL;
 		return 0;
 	}
-	if (!strcmp(k, "IdleTimeoutSec") || !strcmp(k, "KeepAliveSec")) {
-		errno = 0;
-		n = strtoul(v, &end, 10);
-		if (errno || *end || !*v || n > 600)
-			return -EINVAL;
-		if (k[0] == 'I')
-			cfg->idle_timeout_ms = (uint32_t)n * 1000;
-		else
-			cfg->keepalive_ms = (uint32_t)n * 1000;
-		p->have_keepalive |= k[0] == 'K';
-		return 0;
+	if (!strcmp(k, "IdleTimeoutSec"))
+		return tq_parse_sec(v, &cfg->idle_timeout_ms);
+	if (!strcmp(k, "KeepAliveSec")) {
+		p->have_keepalive = true;
+		return tq_parse_sec(v, &cfg->keepalive_ms);
 	}
 	if (!strcmp(k, "ResetKeyFile"))
 		return tq_set_str(&cfg->reset_key_file, v);

@@ -78,6 +78,8 @@ static void tquic_connection_state_changed(void *ctx, enum tquic_state state)
 {
 	struct tquic_connection *conn = ctx;
 
+	if (state == TQUIC_STATE_DRAINING && conn->c.close_reset)
+		conn->tn->resets_rx++;
 	if (conn->announced)
 		tquic_nl_state(conn, state);
 }
@@ -536,14 +538,11 @@ void tquic_connection_input(struct tquic_connection *conn,
 			    const struct sockaddr_storage *from,
 			    u8 *dgram, size_t len)
 {
-	bool was_reset = conn->c.close_reset;
-
 	if (!tquic_sockaddr_eq(from, &conn->peer)) {
 		conn->c.stats.pkts_dropped++;
 		return;
 	}
 	tquic_conn_recv(&conn->c, tquic_now(), dgram, len);
-	conn->tn->resets_rx += conn->c.close_reset && !was_reset;
 	tquic_connection_kick(conn);
 }
 
@@ -571,7 +570,6 @@ bool tquic_connection_reset_rx(struct tquic_sock *ts,
 		    !tquic_sockaddr_eq(from, &conn->peer))
 			continue;
 		if (tquic_conn_check_reset(&conn->c, tquic_now(), dgram, len)) {
-			ts->tn->resets_rx++;
 			tquic_connection_kick(conn);
 			return true;
 		}

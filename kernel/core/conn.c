@@ -97,66 +97,62 @@ static void tquic_conn_discard(struct tquic_conn *c, enum tquic_level level)
 	c->pto_count = 0;
 }
 
+/*
+ * The frames packet @pn at @level carried (its @token) were acknowledged,
+ * or are owed again: the packet was lost or never went out. RFC 9000
+ * §13.3: CRYPTO data, HANDSHAKE_DONE, NEW_CONNECTION_ID and
+ * RETIRE_CONNECTION_ID are sent again until acknowledged.
+ */
+static void tquic_conn_frames_outcome(struct tquic_conn *c,
+				      enum tquic_level level, u64 token,
+				      u64 pn, bool acked)
+{
+	struct tquic_cstream *cout = &c->lvl[level].cout;
+	u32 off, len;
+
+	if (tquic_tok_crypto(token, &off, &len)) {
+		if (acked)
+			tquic_cstream_on_acked(cout, off, len);
+		else
+			tquic_cstream_on_lost(cout, off, len);
+	}
+	if (token & TQUIC_TOK_HANDSHAKE_DONE)
+		c->handshake_done_pending = !acked;
+	if (token & TQUIC_TOK_CIDS) {
+		tquic_local_cids_on_outcome(&c->lcids, pn, acked);
+		tquic_peer_cids_on_outcome(&c->pcids, pn, acked);
+	}
+}
+
 static void tquic_conn_on_acked(void *ctx, const struct tquic_sent *p)
 {
 	struct tquic_rec_ctx *rc = ctx;
-	struct tquic_conn_level *l = &rc->c->lvl[rc->level];
-	u32 off, len;
 
-	if (tquic_tok_crypto(p->token, &off, &len))
-		tquic_cstream_on_acked(&l->cout, off, len);
-	if (p->token & TQUIC_TOK_HANDSHAKE_DONE)
-		rc->c->handshake_done_pending = false;
-	if (p->token & TQUIC_TOK_CIDS) {
-		tquic_local_cids_on_outcome(&rc->c->lcids, p->pn, true);
-		tquic_peer_cids_on_outcome(&rc->c->pcids, p->pn, true);
-	}
+	tquic_conn_frames_outcome(rc->c, rc->level, p->token, p->pn, true);
 }
 
 static void tquic_conn_on_lost(void *ctx, const struct tquic_sent *p)
 {
 	struct tquic_rec_ctx *rc = ctx;
-	struct tquic_conn_level *l = &rc->c->lvl[rc->level];
-	u32 off, len;
 
 	rc->c->stats.pkts_lost++;
-	if (tquic_tok_crypto(p->token, &off, &len))
-		tquic_cstream_on_lost(&l->cout, off, len);
-	/* RFC 9000 §13.3: HANDSHAKE_DONE is sent again until acknowledged */
-	if (p->token & TQUIC_TOK_HANDSHAKE_DONE)
-		rc->c->handshake_done_pending = true;
-	/* §13.3: so are NEW_CONNECTION_ID and RETIRE_CONNECTION_ID */
-	if (p->token & TQUIC_TOK_CIDS) {
-		tquic_local_cids_on_outcome(&rc->c->lcids, p->pn, false);
-		tquic_peer_cids_on_outcome(&rc->c->pcids, p->pn, false);
-	}
+	tquic_conn_frames_outcome(rc->c, rc->level, p->token, p->pn, false);
 }
 
 static int tquic_conn_install_initial(struct tquic_conn *c, const u8 *dcid,
 				      u8 dcid_len)
 {
-	u8 client[32], server[32];
 	struct tquic_conn_level *l = &c->lvl[TQUIC_LEVEL_INITIAL];
 	int err;
 
-	err = tquic_initial_secrets(c->version, dcid, dcid_len, client, server);
+	tquic_level_drop_keys(l);
+	err = tquic_initial_keys_install(c->version, dcid, dcid_len,
+					 c->is_server, &l->rx, &l->tx);
 	if (err)
 		return err;
-	tquic_level_drop_keys(l);
-	err = tquic_keys_install(&l->rx, c->version, TQUIC_AES_128_GCM,
-				 c->is_server ? client : server, 32);
-	if (err)
-		goto out;
 	l->has_rx = true;
-	err = tquic_keys_install(&l->tx, c->version, TQUIC_AES_128_GCM,
-				 c->is_server ? server : client, 32);
-	if (err)
-		goto out;
 	l->has_tx = true;
-out:
-	memset(client, 0, sizeof(client));
-	memset(server, 0, sizeof(server));
-	return err;
+	return 0;
 }
 
 static int tquic_conn_local_tparams(struct tquic_conn *c,
@@ -365,18 +361,23 @@ static u64 tquic_stream_error(const struct tquic_conn *c, u64 stream_id)
 				TQUIC_STREAM_STATE_ERROR;
 }
 
+/* Send with the peer's next unused CID; false when it issued none */
+static bool tquic_conn_next_peer_cid(struct tquic_conn *c)
+{
+	struct tquic_cid_entry *e = tquic_peer_cids_pick(&c->pcids);
+
+	if (!e)
+		return false;
+	memcpy(c->dcid, e->cid, e->len);
+	c->dcid_len = e->len;
+	return true;
+}
+
 /* RFC 9000 §5.1.2: once the CID we send with is retired, use another */
 static void tquic_conn_follow_peer_cid(struct tquic_conn *c)
 {
-	struct tquic_cid_entry *e;
-
-	if (!c->has_peer_tp || tquic_peer_cids_in_use(&c->pcids))
-		return;
-	e = tquic_peer_cids_pick(&c->pcids);
-	if (!e)
-		return;
-	memcpy(c->dcid, e->cid, e->len);
-	c->dcid_len = e->len;
+	if (c->has_peer_tp && !tquic_peer_cids_in_use(&c->pcids))
+		tquic_conn_next_peer_cid(c);
 }
 
 /*
@@ -1023,7 +1024,6 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	bool eliciting = false;
 	size_t pn_len, hdr_max, payload, total;
 	u64 token = 0, pn = l->space.next;
-	u32 off, len;
 	int hdr_len, n;
 
 	if (l->space.next - l->space.base >= l->space.cap)
@@ -1119,14 +1119,7 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	}
 	return total;
 undo:
-	if (tquic_tok_crypto(token, &off, &len))
-		tquic_cstream_on_lost(&l->cout, off, len);
-	if (token & TQUIC_TOK_HANDSHAKE_DONE)
-		c->handshake_done_pending = true;
-	if (token & TQUIC_TOK_CIDS) {
-		tquic_local_cids_on_outcome(&c->lcids, pn, false);
-		tquic_peer_cids_on_outcome(&c->pcids, pn, false);
-	}
+	tquic_conn_frames_outcome(c, level, token, pn, false);
 	return 0;
 }
 
@@ -1456,7 +1449,7 @@ void tquic_conn_ping(struct tquic_conn *c)
  */
 int tquic_conn_rotate_cid(struct tquic_conn *c)
 {
-	struct tquic_cid_entry *cur, *next;
+	struct tquic_cid_entry *cur;
 	u64 seq;
 
 	if (c->state >= TQUIC_STATE_CLOSING)
@@ -1465,11 +1458,8 @@ int tquic_conn_rotate_cid(struct tquic_conn *c)
 	if (!c->confirmed || !cur)
 		return -EAGAIN;
 	seq = cur->seq;
-	next = tquic_peer_cids_pick(&c->pcids);
-	if (!next)
+	if (!tquic_conn_next_peer_cid(c))
 		return -EAGAIN;
-	memcpy(c->dcid, next->cid, next->len);
-	c->dcid_len = next->len;
 	return tquic_peer_cids_retire(&c->pcids, seq);
 }
 
@@ -1721,7 +1711,6 @@ int tquic_conn_refuse_initial(u8 *buf, size_t cap, const struct tquic_hdr *h,
 {
 	struct tquic_frame f = { .type = TQUIC_FT_CONNECTION_CLOSE };
 	const size_t pn_len = 1;
-	u8 client[32], server[32];
 	struct tquic_keys k;
 	size_t hdr_max;
 	int n, hdr, err;
@@ -1742,13 +1731,8 @@ int tquic_conn_refuse_initial(u8 *buf, size_t cap, const struct tquic_hdr *h,
 	if (hdr < 0)
 		return hdr;
 	memmove(buf + hdr, buf + hdr_max, n);
-	err = tquic_initial_secrets(h->version, h->dcid, h->dcid_len, client,
-				    server);
-	if (!err)
-		err = tquic_keys_install(&k, h->version, TQUIC_AES_128_GCM,
-					 server, sizeof(server));
-	memset(client, 0, sizeof(client));
-	memset(server, 0, sizeof(server));
+	err = tquic_initial_keys_install(h->version, h->dcid, h->dcid_len,
+					 true, NULL, &k);
 	if (err)
 		return err;
 	n = tquic_packet_protect(&k, 0, buf, hdr, pn_len, (size_t)n, 0);

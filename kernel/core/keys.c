@@ -257,6 +257,42 @@ int tquic_keys_next(struct tquic_keys *next, const struct tquic_keys *cur)
 }
 
 /**
+ * tquic_initial_keys_install() - one endpoint's Initial packet keys
+ * @version: TQUIC_VERSION_1 or TQUIC_VERSION_2
+ * @dcid: Destination Connection ID of the client's first Initial
+ * @dcid_len: its length
+ * @server: the server's side (else the client's)
+ * @rx: keys that open the peer's packets, or NULL when not wanted
+ * @tx: keys that protect that side's packets, or NULL when not wanted
+ *
+ * RFC 9001 §5.2: both come from tquic_initial_secrets(), AES-128-GCM.
+ *
+ * Return: 0 or a negative errno; on error nothing is left installed.
+ */
+int tquic_initial_keys_install(u32 version, const u8 *dcid, size_t dcid_len,
+			       bool server, struct tquic_keys *rx,
+			       struct tquic_keys *tx)
+{
+	u8 client_s[32], server_s[32];
+	int err;
+
+	err = tquic_initial_secrets(version, dcid, dcid_len, client_s,
+				    server_s);
+	if (!err && rx)
+		err = tquic_keys_install(rx, version, TQUIC_AES_128_GCM,
+					 server ? client_s : server_s, 32);
+	if (!err && tx) {
+		err = tquic_keys_install(tx, version, TQUIC_AES_128_GCM,
+					 server ? server_s : client_s, 32);
+		if (err && rx)
+			tquic_keys_destroy(rx);
+	}
+	memset(client_s, 0, sizeof(client_s));
+	memset(server_s, 0, sizeof(server_s));
+	return err;
+}
+
+/**
  * tquic_keys_destroy() - free what tquic_keys_install() set up
  * @k: keys; their header protection context is freed if they own it
  */

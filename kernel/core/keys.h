@@ -45,6 +45,9 @@ int tquic_keys_material(u32 version, enum tquic_aead_alg alg,
 int tquic_keys_install(struct tquic_keys *k, u32 version,
 		       enum tquic_aead_alg alg, const u8 *secret,
 		       size_t secret_len);
+int tquic_initial_keys_install(u32 version, const u8 *dcid, size_t dcid_len,
+			       bool server, struct tquic_keys *rx,
+			       struct tquic_keys *tx);
 int tquic_keys_next(struct tquic_keys *next, const struct tquic_keys *cur);
 void tquic_keys_destroy(struct tquic_keys *k);
 

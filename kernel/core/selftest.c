@@ -258,7 +258,7 @@ static void st_initial_packet(struct st *st, u32 version, bool server,
 			      size_t pad_to, const char *packet_hex, u64 pn,
 			      const char *name_protect, const char *name_open)
 {
-	u8 dcid[8], secrets[2][32];
+	u8 dcid[8];
 	struct tquic_keys k;
 	struct tquic_hdr h;
 	u8 *buf, *want, *plain;
@@ -277,9 +277,7 @@ static void st_initial_packet(struct st *st, u32 version, bool server,
 	memset(buf, 0, 3 * 1500);
 
 	st_hex(st_dcid, dcid, sizeof(dcid));
-	if (tquic_initial_secrets(version, dcid, 8, secrets[0], secrets[1]) ||
-	    tquic_keys_install(&k, version, TQUIC_AES_128_GCM,
-			       secrets[server ? 1 : 0], 32)) {
+	if (tquic_initial_keys_install(version, dcid, 8, server, NULL, &k)) {
 		st_check(st, name_protect, false);
 		goto out;
 	}
