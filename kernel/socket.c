@@ -24,6 +24,13 @@
 #include "netns.h"
 #include "socket.h"
 
+/*
+ * Datagrams wait in the socket while the namespace's work handles those
+ * before them; a burst of client Initials (1200 bytes or more each) must
+ * fit: about 900 of them in twice this (sock_set_rcvbuf() doubles it).
+ */
+#define TQUIC_SOCK_RCVBUF	(1 << 20)
+
 /* stateless resets and closes a socket sends per second, at most */
 #define TQUIC_STATELESS_PER_SEC	100
 
@@ -73,6 +80,7 @@ int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
 		goto free;
 	if (local->ss_family == AF_INET6)
 		ip6_sock_set_v6only(sock->sk);
+	sock_set_rcvbuf(sock->sk, TQUIC_SOCK_RCVBUF);
 	if (ifindex) {
 		err = sock_bindtoindex(sock->sk, ifindex, true);
 		if (err)
