@@ -22,6 +22,7 @@
 #include "core/crypto.h"
 #include "core/header.h"
 #include "core/retry.h"
+#include "mem.h"
 #include "netlink.h"
 #include "netns.h"
 #include "socket.h"
@@ -104,12 +105,12 @@ static struct tquic_connection *tquic_connection_alloc(struct tquic_net *tn,
 
 	if (tn->nconns >= TQUIC_MAX_CONNS || tn->dying)
 		return ERR_PTR(-EMFILE);
-	conn = kvzalloc(sizeof(*conn), GFP_KERNEL);
+	conn = tquic_mem_vzalloc(sizeof(*conn));
 	if (!conn)
 		return ERR_PTR(-ENOMEM);
 	id = idr_alloc_cyclic(&tn->conn_ids, conn, 1, INT_MAX, GFP_KERNEL);
 	if (id < 0) {
-		kvfree(conn);
+		tquic_mem_vfree(conn, sizeof(*conn));
 		return ERR_PTR(id);
 	}
 	conn->id = id;
@@ -140,7 +141,7 @@ void tquic_connection_destroy(struct tquic_connection *conn)
 	tn->nconns--;
 	tquic_conn_destroy(&conn->c);
 	tquic_sock_put(conn->ts);
-	kvfree(conn);
+	tquic_mem_vfree(conn, sizeof(*conn));
 }
 
 /**
@@ -201,6 +202,20 @@ struct tquic_connection *tquic_connection_get(struct tquic_net *tn, u32 id)
 	return conn && !conn->dead ? conn : NULL;
 }
 
+/* the timer, at the connection's next deadline (none: stopped) */
+static void tquic_connection_arm(struct tquic_connection *conn, u64 now)
+{
+	u64 deadline = tquic_conn_timeout(&conn->c);
+
+	conn->deadline = deadline;
+	if (!deadline) {
+		del_timer(&conn->timer);
+		return;
+	}
+	mod_timer(&conn->timer, jiffies + 1 +
+		  usecs_to_jiffies(deadline > now ? deadline - now : 0));
+}
+
 /**
  * tquic_connection_kick() - send what is due and re-arm the timer
  * @conn: connection; its namespace is locked
@@ -208,7 +223,7 @@ struct tquic_connection *tquic_connection_get(struct tquic_net *tn, u32 id)
 void tquic_connection_kick(struct tquic_connection *conn)
 {
 	struct tquic_net *tn = conn->tn;
-	u64 now = tquic_now(), deadline;
+	u64 now = tquic_now();
 	size_t n;
 	int i;
 
@@ -225,19 +240,12 @@ void tquic_connection_kick(struct tquic_connection *conn)
 		del_timer(&conn->timer);
 		return;
 	}
-	deadline = tquic_conn_timeout(&conn->c);
-	conn->deadline = deadline;
+	tquic_connection_arm(conn, now);
 	/* more to send: the namespace's work comes back for it at once */
 	if (i == TQUIC_TX_BURST) {
 		conn->deadline = now;
 		tquic_net_kick(tn);
 	}
-	if (!deadline) {
-		del_timer(&conn->timer);
-		return;
-	}
-	mod_timer(&conn->timer, jiffies + 1 +
-		  usecs_to_jiffies(deadline > now ? deadline - now : 0));
 }
 
 /**
@@ -299,6 +307,11 @@ int tquic_connection_connect(struct tquic_net *tn, struct tquic_sock *ts,
 	conn->peer = *peer;
 	conn->owner_portid = owner;
 	conn->announced = true;	/* the CONNECT reply announced it */
+	/*
+	 * Its idle timeout runs from now: a client whose owner never sends
+	 * a ClientHello, or whose server never answers, still ends.
+	 */
+	tquic_connection_arm(conn, cfg.now);
 	*out = conn;
 	return 0;
 }

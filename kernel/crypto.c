@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 
 #include "core/crypto.h"
+#include "mem.h"
 
 struct tquic_aead {
 	struct crypto_aead *tfm;
@@ -68,7 +69,7 @@ struct tquic_aead *tquic_aead_alloc(enum tquic_aead_alg alg, const u8 *key)
 {
 	struct tquic_aead *a;
 
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	a = tquic_mem_kzalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
 		return NULL;
 	/* mask CRYPTO_ALG_ASYNC: a synchronous implementation only */
@@ -83,7 +84,7 @@ struct tquic_aead *tquic_aead_alloc(enum tquic_aead_alg alg, const u8 *key)
 free_tfm:
 	crypto_free_aead(a->tfm);
 free:
-	kfree(a);
+	tquic_mem_kfree(a);
 	return NULL;
 }
 
@@ -92,7 +93,7 @@ void tquic_aead_free(struct tquic_aead *a)
 	if (!a)
 		return;
 	crypto_free_aead(a->tfm);
-	kfree(a);
+	tquic_mem_kfree(a);
 }
 
 /* AD and data as one scatterlist, of one entry when they are adjacent. */
@@ -105,6 +106,16 @@ static int tquic_aead_crypt(struct tquic_aead *a, bool enc, const u8 *nonce,
 	u8 iv[TQUIC_AEAD_NONCE_LEN];
 	int err;
 
+	/*
+	 * A scatterlist takes pages of the linear mapping: a buffer on a
+	 * vmapped stack or from vmalloc would be read from the wrong page
+	 * (CONFIG_DEBUG_SG BUGs on it). Refuse it here rather than
+	 * encrypt garbage; the callers use slab memory and skb data.
+	 */
+	if (!virt_addr_valid(ad) || !virt_addr_valid(data) ||
+	    !virt_addr_valid(data + datalen - 1) ||
+	    (adlen && !virt_addr_valid(ad + adlen - 1)))
+		return -EFAULT;
 	req = aead_request_alloc(a->tfm, GFP_ATOMIC);
 	if (!req)
 		return -ENOMEM;
@@ -143,7 +154,7 @@ struct tquic_hp *tquic_hp_alloc(enum tquic_aead_alg alg, const u8 *key)
 {
 	struct tquic_hp *hp;
 
-	hp = kzalloc(sizeof(*hp), GFP_KERNEL);
+	hp = tquic_mem_kzalloc(sizeof(*hp), GFP_KERNEL);
 	if (!hp)
 		return NULL;
 	hp->alg = alg;
@@ -158,7 +169,7 @@ struct tquic_hp *tquic_hp_alloc(enum tquic_aead_alg alg, const u8 *key)
 free_tfm:
 	crypto_free_sync_skcipher(hp->tfm);
 free:
-	kfree(hp);
+	tquic_mem_kfree(hp);
 	return NULL;
 }
 
@@ -167,7 +178,7 @@ void tquic_hp_free(struct tquic_hp *hp)
 	if (!hp)
 		return;
 	crypto_free_sync_skcipher(hp->tfm);
-	kfree_sensitive(hp);
+	tquic_mem_kfree(hp);
 }
 
 int tquic_hp_mask(struct tquic_hp *hp, const u8 *sample, u8 *mask)
@@ -208,10 +219,10 @@ int tquic_crypto_memneq(const void *a, const void *b, size_t n)
 
 void *tquic_crypto_buf_alloc(size_t n)
 {
-	return kmalloc(n, GFP_KERNEL);
+	return tquic_mem_kzalloc(n, GFP_KERNEL);
 }
 
 void tquic_crypto_buf_free(void *p)
 {
-	kfree_sensitive(p);
+	tquic_mem_kfree(p);
 }

@@ -11,9 +11,12 @@
 #include <linux/module.h>
 
 #include "core/selftest.h"
+#include "mem.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
+
+atomic_long_t tquic_mem_objects = ATOMIC_LONG_INIT(0);
 
 static bool selftest;
 module_param(selftest, bool, 0444);
@@ -65,6 +68,8 @@ static void __exit tquic_mod_exit(void)
 {
 	tquic_nl_exit();
 	tquic_netns_exit();
+	/* every namespace's state is gone: so must be everything it held */
+	WARN(tquic_mem_live(), "tquic: %ld objects leaked\n", tquic_mem_live());
 	pr_info("unloaded\n");
 }
 

@@ -178,6 +178,9 @@ static int tquic_nl_listen(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&tn->lock);
+	err = tquic_net_owner_add(tn, info->snd_portid);
+	if (err)
+		goto unlock;
 	err = tquic_nl_sock_open(tn, info, &local, &ts);
 	if (err)
 		goto unlock;
@@ -282,6 +285,9 @@ static int tquic_nl_connect(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&tn->lock);
+	err = tquic_net_owner_add(tn, info->snd_portid);
+	if (err)
+		goto unlock;
 	err = tquic_nl_sock_open(tn, info, &local, &ts);
 	if (err)
 		goto unlock;
@@ -573,23 +579,23 @@ static int tquic_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 
 static const struct genl_small_ops tquic_nl_ops[] = {
 	{ .cmd = TQUIC_CMD_LISTEN, .doit = tquic_nl_listen,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = TQUIC_CMD_UNLISTEN, .doit = tquic_nl_unlisten,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = TQUIC_CMD_CONNECT, .doit = tquic_nl_connect,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = TQUIC_CMD_CRYPTO_SEND, .doit = tquic_nl_crypto_send,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = TQUIC_CMD_SET_SECRET, .doit = tquic_nl_set_secret,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = TQUIC_CMD_PEER_TPARAMS, .doit = tquic_nl_peer_tparams,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = TQUIC_CMD_HANDSHAKE_DONE, .doit = tquic_nl_handshake_done,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = TQUIC_CMD_CLOSE, .doit = tquic_nl_close,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = TQUIC_CMD_GET_CONN, .doit = tquic_nl_get_conn,
-	  .dumpit = tquic_nl_dump_conns },
+	  .dumpit = tquic_nl_dump_conns, .flags = GENL_UNS_ADMIN_PERM },
 };
 
 static struct genl_family tquic_nl_family __ro_after_init = {

@@ -15,12 +15,29 @@
 
 #include "connection.h"
 #include "core/crypto.h"
+#include "mem.h"
 #include "netns.h"
 #include "socket.h"
 #include "version.h"
 
 /* datagrams read from one socket per run of the work */
 #define TQUIC_RX_BUDGET		64
+
+/**
+ * struct tquic_owner - a netlink port that owns listeners or connections
+ * @node: on tquic_net.owners
+ * @portid: the port
+ * @released: its socket closed; what it owned is cleaned up by the work
+ *
+ * Made in process context when the port first listens or connects, so the
+ * notifier, in atomic context, only marks it: no release is ever lost for
+ * want of memory or room.
+ */
+struct tquic_owner {
+	struct list_head node;
+	u32 portid;
+	bool released;
+};
 
 static unsigned int tquic_net_id __read_mostly;
 
@@ -47,54 +64,112 @@ void tquic_net_kick(struct tquic_net *tn)
 		queue_work(system_wq, &tn->work);
 }
 
+/* The first owner whose port closed, taken off the list; NULL: none. */
+static struct tquic_owner *tquic_net_next_released(struct tquic_net *tn)
+{
+	struct tquic_owner *o, *found = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&tn->rel_lock, flags);
+	list_for_each_entry(o, &tn->owners, node) {
+		if (o->released) {
+			list_del(&o->node);
+			found = o;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&tn->rel_lock, flags);
+	return found;
+}
+
+/*
+ * What ports that closed owned: listeners stop, handshakes end. Called
+ * with the namespace locked.
+ */
+static void tquic_net_released_run(struct tquic_net *tn)
+{
+	struct tquic_sock *ts, *tmp;
+	struct tquic_owner *o;
+
+	while ((o = tquic_net_next_released(tn))) {
+		list_for_each_entry_safe(ts, tmp, &tn->socks, node)
+			if (ts->listener_id && ts->owner_portid == o->portid)
+				tquic_sock_unlisten(ts);
+		tquic_connection_owner_gone(tn, o->portid);
+		tquic_mem_kfree(o);
+	}
+}
+
+/**
+ * tquic_net_owner_add() - a netlink port is about to own something
+ * @tn: namespace, locked
+ * @portid: the port
+ *
+ * Ports that closed are cleaned up after first, so that a new socket that
+ * was given a closed one's port id is not taken for it.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tquic_net_owner_add(struct tquic_net *tn, u32 portid)
+{
+	struct tquic_owner *o, *new;
+	unsigned long flags;
+
+	tquic_net_released_run(tn);
+	spin_lock_irqsave(&tn->rel_lock, flags);
+	list_for_each_entry(o, &tn->owners, node) {
+		if (o->portid == portid) {
+			spin_unlock_irqrestore(&tn->rel_lock, flags);
+			return 0;
+		}
+	}
+	spin_unlock_irqrestore(&tn->rel_lock, flags);
+	new = tquic_mem_kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	new->portid = portid;
+	spin_lock_irqsave(&tn->rel_lock, flags);
+	list_add_tail(&new->node, &tn->owners);
+	spin_unlock_irqrestore(&tn->rel_lock, flags);
+	return 0;
+}
+
 /**
  * tquic_net_port_released() - a generic netlink socket closed
  * @tn: its namespace
  * @portid: its port
  *
- * Called from the netlink notifier (atomic context): the work cleans up.
+ * Called from the netlink notifier (atomic context): if the port owns
+ * anything, it is marked and the work cleans up.
  */
 void tquic_net_port_released(struct tquic_net *tn, u32 portid)
 {
+	struct tquic_owner *o;
 	unsigned long flags;
+	bool found = false;
 
 	spin_lock_irqsave(&tn->rel_lock, flags);
-	if (tn->nreleased < TQUIC_RELEASED_MAX)
-		tn->released[tn->nreleased++] = portid;
+	list_for_each_entry(o, &tn->owners, node) {
+		if (o->portid == portid && !o->released) {
+			o->released = true;
+			found = true;
+		}
+	}
 	spin_unlock_irqrestore(&tn->rel_lock, flags);
-	tquic_net_kick(tn);
-}
-
-static void tquic_net_owner_gone(struct tquic_net *tn, u32 portid)
-{
-	struct tquic_sock *ts, *tmp;
-
-	list_for_each_entry_safe(ts, tmp, &tn->socks, node)
-		if (ts->listener_id && ts->owner_portid == portid)
-			tquic_sock_unlisten(ts);
-	tquic_connection_owner_gone(tn, portid);
+	if (found)
+		tquic_net_kick(tn);
 }
 
 static void tquic_net_work(struct work_struct *work)
 {
 	struct tquic_net *tn = container_of(work, struct tquic_net, work);
-	u32 released[TQUIC_RELEASED_MAX];
-	unsigned int i, n;
 	struct tquic_sock *ts;
-	unsigned long flags;
 	bool more = false;
-
-	spin_lock_irqsave(&tn->rel_lock, flags);
-	n = tn->nreleased;
-	memcpy(released, tn->released, n * sizeof(released[0]));
-	tn->nreleased = 0;
-	spin_unlock_irqrestore(&tn->rel_lock, flags);
 
 	mutex_lock(&tn->lock);
 	if (tn->dying)
 		goto out;
-	for (i = 0; i < n; i++)
-		tquic_net_owner_gone(tn, released[i]);
+	tquic_net_released_run(tn);
 	list_for_each_entry(ts, &tn->socks, node)
 		more |= tquic_sock_rx(ts, TQUIC_RX_BUDGET);
 	tquic_connection_run_timers(tn);
@@ -113,6 +188,8 @@ static int tquic_netns_proc_show(struct seq_file *seq, void *v)
 	mutex_lock(&tn->lock);
 	seq_printf(seq, "tquic %s\nconnections %u\nlisteners %u\n",
 		   TQUIC_VERSION, tn->nconns, tn->nlisteners);
+	/* the whole module's, every namespace's: 0 when nothing is left */
+	seq_printf(seq, "objects %ld\n", tquic_mem_live());
 	seq_printf(seq, "stateless_resets sent %llu received %llu\n",
 		   tn->resets_sent, tn->resets_rx);
 	list_for_each_entry(ts, &tn->socks, node)
@@ -130,6 +207,8 @@ static int tquic_netns_proc_show(struct seq_file *seq, void *v)
 static int __net_init tquic_netns_init_net(struct net *net)
 {
 	struct tquic_net *tn = tquic_net(net);
+	kuid_t root_uid;
+	kgid_t root_gid;
 	u8 key[16];
 
 	tn->net = net;
@@ -139,47 +218,79 @@ static int __net_init tquic_netns_init_net(struct net *net)
 	idr_init(&tn->conn_ids);
 	idr_init(&tn->listener_ids);
 	spin_lock_init(&tn->rel_lock);
+	INIT_LIST_HEAD(&tn->owners);
 	INIT_WORK(&tn->work, tquic_net_work);
 	get_random_bytes(key, sizeof(key));
 	tn->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
 	memzero_explicit(key, sizeof(key));
 	if (!tn->token_key)
 		return -ENOMEM;
-	tn->proc = proc_create_net_single("tquic", 0444, net->proc_net,
+	/*
+	 * Listeners and counters are the namespace administrator's, as
+	 * /proc/net/nf_conntrack is: readable by the namespace's root only.
+	 */
+	tn->proc = proc_create_net_single("tquic", 0440, net->proc_net,
 					  tquic_netns_proc_show, NULL);
 	if (!tn->proc) {
 		tquic_aead_free(tn->token_key);
 		return -ENOMEM;
 	}
+	root_uid = make_kuid(net->user_ns, 0);
+	root_gid = make_kgid(net->user_ns, 0);
+	if (uid_valid(root_uid) && gid_valid(root_gid))
+		proc_set_user(tn->proc, root_uid, root_gid);
 	return 0;
 }
 
 /*
  * Connections are closed with NO_ERROR on the way out (one
- * CONNECTION_CLOSE each, RFC 9000 §10.2), then everything is freed; the
- * work cannot run again once the sockets are released and the timers gone.
+ * CONNECTION_CLOSE each, RFC 9000 §10.2) while the namespace's devices
+ * and routes still exist: .pre_exit runs before the devices go, .exit
+ * after.
+ */
+static void __net_exit tquic_netns_pre_exit_net(struct net *net)
+{
+	struct tquic_net *tn = tquic_net(net);
+	struct tquic_connection *conn;
+
+	mutex_lock(&tn->lock);
+	list_for_each_entry(conn, &tn->conns, node) {
+		if (conn->dead)
+			continue;
+		tquic_conn_close(&conn->c, tquic_now(), false, 0, 0);
+		tquic_connection_kick(conn);
+	}
+	WRITE_ONCE(tn->dying, true);
+	mutex_unlock(&tn->lock);
+}
+
+/*
+ * Then everything is freed; the work cannot run again once the sockets
+ * are released and the timers gone.
  */
 static void __net_exit tquic_netns_exit_net(struct net *net)
 {
 	struct tquic_net *tn = tquic_net(net);
 	struct tquic_connection *conn, *ctmp;
 	struct tquic_sock *ts, *stmp;
+	struct tquic_owner *o, *otmp;
 
 	mutex_lock(&tn->lock);
 	WRITE_ONCE(tn->dying, true);
-	list_for_each_entry_safe(conn, ctmp, &tn->conns, node) {
-		if (!conn->dead) {
-			tquic_conn_close(&conn->c, tquic_now(), false, 0, 0);
-			tquic_connection_kick(conn);
-		}
+	list_for_each_entry_safe(conn, ctmp, &tn->conns, node)
 		tquic_connection_destroy(conn);
-	}
 	list_for_each_entry_safe(ts, stmp, &tn->socks, node)
 		if (ts->listener_id)
 			tquic_sock_unlisten(ts);
 	WARN_ON_ONCE(!list_empty(&tn->socks));
 	mutex_unlock(&tn->lock);
 	cancel_work_sync(&tn->work);
+	spin_lock_irq(&tn->rel_lock);
+	list_for_each_entry_safe(o, otmp, &tn->owners, node) {
+		list_del(&o->node);
+		tquic_mem_kfree(o);
+	}
+	spin_unlock_irq(&tn->rel_lock);
 	idr_destroy(&tn->conn_ids);
 	idr_destroy(&tn->listener_ids);
 	proc_remove(tn->proc);
@@ -189,6 +300,7 @@ static void __net_exit tquic_netns_exit_net(struct net *net)
 
 static struct pernet_operations tquic_net_ops = {
 	.init = tquic_netns_init_net,
+	.pre_exit = tquic_netns_pre_exit_net,
 	.exit = tquic_netns_exit_net,
 	.id   = &tquic_net_id,
 	.size = sizeof(struct tquic_net),

@@ -16,7 +16,6 @@ struct net;
 struct proc_dir_entry;
 
 #define TQUIC_RX_BUF		2048
-#define TQUIC_RELEASED_MAX	16
 
 struct tquic_aead;
 
@@ -38,9 +37,10 @@ struct tquic_aead;
  * @token_key: AEAD for Retry tokens (RFC 9000 §8.1.4), random per namespace
  * @rxbuf: where datagrams are read to
  * @txbuf: where datagrams are built
- * @rel_lock: protects @released and @nreleased
- * @released: netlink ports that closed, for @work to clean up after
- * @nreleased: entries in @released
+ * @rel_lock: protects @owners
+ * @owners: the netlink ports that own a listener or a connection (struct
+ *	tquic_owner), each marked by the netlink notifier when it closes,
+ *	for @work to clean up after
  * @proc: the namespace's /proc/net/tquic entry
  *
  * Created by the pernet init hook for every namespace (those existing when
@@ -63,13 +63,13 @@ struct tquic_net {
 	u8 rxbuf[TQUIC_RX_BUF];
 	u8 txbuf[TQUIC_RX_BUF];
 	spinlock_t rel_lock;
-	u32 released[TQUIC_RELEASED_MAX];
-	unsigned int nreleased;
+	struct list_head owners;
 	struct proc_dir_entry *proc;
 };
 
 struct tquic_net *tquic_net(const struct net *net);
 void tquic_net_kick(struct tquic_net *tn);
+int tquic_net_owner_add(struct tquic_net *tn, u32 portid);
 void tquic_net_port_released(struct tquic_net *tn, u32 portid);
 int tquic_netns_init(void);
 void tquic_netns_exit(void);

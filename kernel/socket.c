@@ -21,6 +21,7 @@
 #include "connection.h"
 #include "core/header.h"
 #include "core/retry.h"
+#include "mem.h"
 #include "netns.h"
 #include "socket.h"
 
@@ -71,7 +72,7 @@ int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
 
 	if (local->ss_family != AF_INET && local->ss_family != AF_INET6)
 		return -EAFNOSUPPORT;
-	ts = kzalloc(sizeof(*ts), GFP_KERNEL);
+	ts = tquic_mem_kzalloc(sizeof(*ts), GFP_KERNEL);
 	if (!ts)
 		return -ENOMEM;
 	err = sock_create_kern(tn->net, local->ss_family, SOCK_DGRAM,
@@ -113,7 +114,7 @@ int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
 release:
 	sock_release(sock);
 free:
-	kfree(ts);
+	tquic_mem_kfree(ts);
 	return err;
 }
 
@@ -133,7 +134,7 @@ void tquic_sock_put(struct tquic_sock *ts)
 	write_unlock_bh(&sk->sk_callback_lock);
 	list_del(&ts->node);
 	sock_release(ts->sock);
-	kfree_sensitive(ts);
+	tquic_mem_kfree(ts);
 }
 
 /**

@@ -148,10 +148,10 @@ bool tquic_ackrx_due(const struct tquic_ackrx *a, u64 now)
  * @path_ack: write PATH_ACK(_ECN) for @path_id (multipath, 1-RTT)
  * @path_id: Path ID for PATH_ACK
  * @ranges: storage for the encoded ranges; the frame points into it
- * @ranges_len: its size
+ * @ranges_len: its size; the oldest ranges that do not fit are left out
  * @f: the frame out
  *
- * Return: 0, -ENODATA with nothing to acknowledge, -ENOSPC.
+ * Return: 0, or -ENODATA with nothing to acknowledge.
  */
 int tquic_ackrx_frame(struct tquic_ackrx *a, u64 now, u64 ack_delay_exponent,
 		      bool path_ack, u64 path_id, u8 *ranges, size_t ranges_len,

@@ -13,6 +13,14 @@
 
 /* ranges kept; older ones are forgotten (and reported no more) */
 #define TQUIC_ACKRX_RANGES	32
+/* room for every Gap and ACK Range Length pair of those ranges */
+#define TQUIC_ACK_RANGES_BUF	(TQUIC_ACKRX_RANGES * 16)
+/*
+ * An ACK frame's fields other than its ranges at their largest: type (up
+ * to 4 bytes), Path ID, Largest Acknowledged, ACK Delay, ACK Range Count,
+ * First ACK Range and three ECN counts (8 each)
+ */
+#define TQUIC_ACK_FIXED_MAX	(4 + 8 * 8)
 
 /* RFC 9000 §13.2.2: acknowledge at least every second ack-eliciting packet */
 #define TQUIC_ACK_ELICITING_THRESHOLD 2

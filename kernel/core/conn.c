@@ -270,6 +270,7 @@ int tquic_conn_init(struct tquic_conn *c, const struct tquic_conn_cfg *cfg,
 	tquic_pacer_init(&c->pacer, c->pr.cc.cwnd, cfg->now);
 	c->keepalive = cfg->keepalive_ms * 1000;
 	c->integrity_limit = TQUIC_INTEGRITY_LIMIT_GCM;
+	c->max_dgram = TQUIC_MAX_DGRAM;
 
 	c->idle_timeout = cfg->idle_timeout_ms * 1000;
 	c->idle_deadline = c->idle_timeout ? cfg->now + c->idle_timeout : 0;
@@ -296,6 +297,10 @@ void tquic_conn_destroy(struct tquic_conn *c)
 	tquic_keyphase_destroy(&c->kp);
 	for (i = 0; i < TQUIC_NR_LEVELS; i++)
 		tquic_level_drop_keys(&c->lvl[i]);
+	if (c->pending)
+		tquic_crypto_buf_free(c->pending);
+	c->pending = NULL;
+	c->npending = 0;
 }
 
 /**
@@ -529,6 +534,19 @@ static void tquic_conn_buffer(struct tquic_conn *c, const u8 *pkt, size_t len)
 	if (c->npending >= TQUIC_PENDING_PKTS || len > TQUIC_MAX_DGRAM) {
 		c->stats.pkts_dropped++;
 		return;
+	}
+	/*
+	 * Apart from the connection: it is decrypted in place later, and
+	 * the AEAD wants linear memory, which a large connection object
+	 * need not be (see kernel/core/crypto.h).
+	 */
+	if (!c->pending) {
+		c->pending = tquic_crypto_buf_alloc(TQUIC_PENDING_PKTS *
+						    sizeof(*c->pending));
+		if (!c->pending) {
+			c->stats.pkts_dropped++;
+			return;
+		}
 	}
 	pp = &c->pending[c->npending++];
 	memmove(pp->data, pkt, len);
@@ -933,7 +951,8 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 	struct tquic_conn_level *l = &c->lvl[level];
 	struct tquic_frame f;
 	size_t used = 0;
-	u8 ranges[256];
+	u8 ranges[TQUIC_ACK_RANGES_BUF];
+	size_t rroom;
 	u32 off, n;
 
 	if (c->state == TQUIC_STATE_CLOSING) {
@@ -952,9 +971,18 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 		tquic_put_frame(p, room, &used, &f);
 		return used;
 	}
+	/*
+	 * RFC 9000 §13.2.4: the ranges that fit beside the frame's other
+	 * fields, the newest first; the oldest are left out rather than
+	 * the whole ACK.
+	 */
+	rroom = room > used + TQUIC_ACK_FIXED_MAX ?
+		room - used - TQUIC_ACK_FIXED_MAX : 0;
+	if (rroom > sizeof(ranges))
+		rroom = sizeof(ranges);
 	if (l->any_rx && !tquic_ackrx_frame(&l->ackrx, now,
 					    TQUIC_OUR_ACK_DELAY_EXP, false, 0,
-					    ranges, sizeof(ranges), &f)) {
+					    ranges, rroom, &f)) {
 		if (!tquic_put_frame(p, room, &used, &f))
 			tquic_ackrx_on_ack_sent(&l->ackrx);
 	}
@@ -1197,8 +1225,8 @@ size_t tquic_conn_send(struct tquic_conn *c, u64 now, u8 *buf, size_t cap)
 		tquic_conn_key_update(c);	/* retried until allowed */
 	}
 	tquic_conn_issue_cids(c);
-	if (cap > TQUIC_MAX_DGRAM)
-		cap = TQUIC_MAX_DGRAM;
+	if (cap > c->max_dgram)
+		cap = c->max_dgram;
 	if (!c->addr_validated) {
 		u64 budget = 3 * c->amp_rx;
 
@@ -1349,7 +1377,12 @@ u64 tquic_conn_timeout(const struct tquic_conn *c)
 		if (l->discarded)
 			continue;
 		loss = tquic_min_time(loss, l->space.loss_time);
-		if (l->any_rx && l->ackrx.pending)
+		/*
+		 * An ACK that the amplification limit holds back waits for
+		 * the peer's next datagram, not for a timer that would fire
+		 * again at once (RFC 9000 §8.1).
+		 */
+		if (l->any_rx && l->ackrx.pending && !tquic_conn_amp_blocked(c))
 			t = tquic_min_time(t, l->ackrx.deadline);
 	}
 	if (loss)
@@ -1611,14 +1644,26 @@ int tquic_conn_set_peer_tparams(struct tquic_conn *c, const u8 *buf,
 	    !tquic_peer_cids_pick(&c->pcids))
 		goto bad;
 	c->has_peer_tp = true;
-	/* RFC 9000 §10.1: the smaller of the two, if both have one */
+	/*
+	 * RFC 9000 §10.1: the smaller of the two, if both have one; a
+	 * peer's value (up to 2^62 - 1 ms) is first clamped so that the
+	 * microseconds and the deadlines derived from them cannot wrap.
+	 */
 	if (tp->max_idle_timeout) {
-		u64 peer = tp->max_idle_timeout * 1000;
+		u64 peer = tp->max_idle_timeout;
 
+		if (peer > TQUIC_MAX_IDLE_TIMEOUT_MS)
+			peer = TQUIC_MAX_IDLE_TIMEOUT_MS;
+		peer *= 1000;
 		if (!c->idle_timeout || peer < c->idle_timeout)
 			c->idle_timeout = peer;
 	}
+	/* RFC 9000 §18.2: both already checked (< 2^14 ms, <= 20) */
 	c->pr.max_ack_delay = tp->max_ack_delay * 1000;
+	c->pr.ack_delay_exponent = tp->ack_delay_exponent;
+	/* RFC 9000 §18.2: no datagram larger than the peer will take */
+	c->max_dgram = tp->max_udp_payload_size < TQUIC_MAX_DGRAM ?
+		       (u16)tp->max_udp_payload_size : TQUIC_MAX_DGRAM;
 	return 0;
 bad:
 	tquic_conn_close(c, c->pto_anchor, false,

@@ -45,6 +45,8 @@
 #define TQUIC_MAX_TOKEN_LEN	256	/* a Retry token we keep */
 #define TQUIC_TP_BUF		256	/* our encoded transport parameters */
 #define TQUIC_CLOSE_REPEAT	16	/* CONNECTION_CLOSEs sent while closing */
+/* a peer's max_idle_timeout above this (about 49 days) counts as this */
+#define TQUIC_MAX_IDLE_TIMEOUT_MS	(1ULL << 32)
 /* RFC 9001 §6.6: AES-GCM may protect 2^23 packets per key; update at half */
 #define TQUIC_KU_AFTER_PKTS	(1ULL << 22)
 /* RFC 9001 §6.6: forged packets tolerated over a connection's life */
@@ -223,8 +225,9 @@ struct tquic_conn {
 
 	struct tquic_keyphase kp;	/* RFC 9001 §6, with lvl[APP] keys */
 
-	struct tquic_pending_pkt pending[TQUIC_PENDING_PKTS];
+	struct tquic_pending_pkt *pending; /* TQUIC_PENDING_PKTS, on demand */
 	u8 npending;
+	u16 max_dgram;		/* the most we send: ours, or the peer's limit */
 	u8 chunk[2048];		/* CRYPTO bytes on their way to the owner */
 
 	struct tquic_conn_stats stats;

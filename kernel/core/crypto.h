@@ -65,7 +65,12 @@ void tquic_aead_free(struct tquic_aead *a);
  * @data: plaintext of @len bytes, followed by room for the tag
  * @len: plaintext length
  *
- * Return: 0 or a negative errno.
+ * @ad and @data must be in linear memory (tquic_crypto_buf_alloc(), the
+ * kernel's datagram buffers, skb data), never on the stack or in a
+ * connection object: the kernel's AEADs take them through scatterlists.
+ *
+ * Return: 0, -EFAULT for a buffer outside linear memory, or another
+ * negative errno.
  */
 int tquic_aead_seal(struct tquic_aead *a, const u8 *nonce, const u8 *ad,
 		    size_t adlen, u8 *data, size_t len);
@@ -117,7 +122,10 @@ int tquic_hp_mask(struct tquic_hp *hp, const u8 *sample, u8 *mask);
  */
 int tquic_crypto_memneq(const void *a, const void *b, size_t n);
 
-/* Scratch memory for crypto operations, may sleep; NULL on failure. */
+/*
+ * Scratch memory for crypto operations, zeroed, in linear memory; may
+ * sleep; NULL on failure. Freed wiped.
+ */
 void *tquic_crypto_buf_alloc(size_t n);
 void tquic_crypto_buf_free(void *p);
 

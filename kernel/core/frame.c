@@ -434,7 +434,11 @@ bool tquic_ack_iter_next(struct tquic_ack_iter *it, struct tquic_ack_range *r)
  * @n: number of ranges, at least 1
  * @ack: gets largest, first_range, range_count, ranges and ranges_len
  *
- * Return: bytes used at @buf, -EINVAL for ranges not in order, -ENOSPC.
+ * The ranges after the first that do not fit in @len are left out, the
+ * oldest first (RFC 9000 §13.2.4: the receiver of the ACK takes what is
+ * missing as not yet acknowledged, and a later ACK may report it).
+ *
+ * Return: bytes used at @buf, or -EINVAL for ranges not in order.
  */
 int tquic_ack_ranges_write(u8 *buf, size_t len,
 			   const struct tquic_ack_range *r, size_t n,
@@ -442,6 +446,7 @@ int tquic_ack_ranges_write(u8 *buf, size_t len,
 {
 	struct tquic_wr w;
 	size_t i;
+	u64 gap, rlen;
 
 	tquic_wr_init(&w, buf, len);
 	if (!n || r[0].smallest > r[0].largest)
@@ -453,12 +458,17 @@ int tquic_ack_ranges_write(u8 *buf, size_t len,
 		if (r[i].smallest > r[i].largest ||
 		    r[i].largest + 2 > r[i - 1].smallest)
 			return -EINVAL;
-		tquic_wr_varint(&w, r[i - 1].smallest - r[i].largest - 2);
-		tquic_wr_varint(&w, r[i].largest - r[i].smallest);
+		gap = r[i - 1].smallest - r[i].largest - 2;
+		rlen = r[i].largest - r[i].smallest;
+		if (tquic_varint_len(gap) + tquic_varint_len(rlen) >
+		    (size_t)(w.end - w.p))
+			break;
+		tquic_wr_varint(&w, gap);
+		tquic_wr_varint(&w, rlen);
 	}
 	if (w.err)
 		return w.err;
-	ack->range_count = n - 1;
+	ack->range_count = i - 1;
 	ack->ranges = buf;
 	ack->ranges_len = (size_t)(w.p - buf);
 	return (int)ack->ranges_len;

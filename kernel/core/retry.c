@@ -270,17 +270,22 @@ int tquic_retry_token_seal(struct tquic_aead *a, const u8 *nonce, u64 now_ms,
 {
 	size_t plen = 8 + 1 + (size_t)odcid_len;
 	size_t len = TQUIC_TOKEN_HDR + plen + TQUIC_AEAD_TAG_LEN;
-	u8 ad[TQUIC_TOKEN_AD_MAX], *buf;
+	u8 *ad, *buf;
 	int adlen, err, i;
 
 	if (odcid_len > TQUIC_MAX_CID_LEN || cap < len)
 		return -EINVAL;
-	adlen = tquic_token_ad(ad, addr, addr_len, rscid, rscid_len);
-	if (adlen < 0)
-		return adlen;
-	buf = tquic_crypto_buf_alloc(plen + TQUIC_AEAD_TAG_LEN);
-	if (!buf)
+	/* AD and plaintext side by side in one buffer the AEAD may take */
+	ad = tquic_crypto_buf_alloc(TQUIC_TOKEN_AD_MAX + plen +
+				    TQUIC_AEAD_TAG_LEN);
+	if (!ad)
 		return -ENOMEM;
+	adlen = tquic_token_ad(ad, addr, addr_len, rscid, rscid_len);
+	if (adlen < 0) {
+		err = adlen;
+		goto out;
+	}
+	buf = ad + adlen;
 	for (i = 0; i < 8; i++)
 		buf[i] = (u8)(now_ms >> (56 - 8 * i));
 	buf[8] = odcid_len;
@@ -291,7 +296,8 @@ int tquic_retry_token_seal(struct tquic_aead *a, const u8 *nonce, u64 now_ms,
 		memcpy(out + 1, nonce, TQUIC_AEAD_NONCE_LEN);
 		memcpy(out + TQUIC_TOKEN_HDR, buf, plen + TQUIC_AEAD_TAG_LEN);
 	}
-	tquic_crypto_buf_free(buf);
+out:
+	tquic_crypto_buf_free(ad);
 	return err ? err : (int)len;
 }
 
@@ -332,21 +338,27 @@ int tquic_retry_token_open(struct tquic_aead *a, u64 now_ms, u64 lifetime_ms,
 			   u8 dcid_len, const u8 *token, size_t len,
 			   u8 *odcid, u8 *odcid_len)
 {
-	u8 ad[TQUIC_TOKEN_AD_MAX], *buf;
 	size_t clen;
 	u64 issued = 0;
+	u8 *ad, *buf;
 	int adlen, err, i;
 
 	if (!tquic_retry_token_is_ours(token, len))
 		return -EBADMSG;
-	adlen = tquic_token_ad(ad, addr, addr_len, dcid, dcid_len);
-	if (adlen < 0)
-		return adlen;
 	clen = len - TQUIC_TOKEN_HDR;
-	/* opened in a copy: the token stays as it is in the packet */
-	buf = tquic_crypto_buf_alloc(clen);
-	if (!buf)
+	/*
+	 * Opened in a copy (the token stays as it is in the packet), with
+	 * the AD before it in one buffer the AEAD may take.
+	 */
+	ad = tquic_crypto_buf_alloc(TQUIC_TOKEN_AD_MAX + clen);
+	if (!ad)
 		return -ENOMEM;
+	adlen = tquic_token_ad(ad, addr, addr_len, dcid, dcid_len);
+	if (adlen < 0) {
+		err = adlen;
+		goto out;
+	}
+	buf = ad + adlen;
 	memcpy(buf, token + TQUIC_TOKEN_HDR, clen);
 	err = tquic_aead_open(a, token + 1, ad, (size_t)adlen, buf, clen);
 	if (err) {
@@ -367,6 +379,6 @@ int tquic_retry_token_open(struct tquic_aead *a, u64 now_ms, u64 lifetime_ms,
 	*odcid_len = buf[8];
 	memcpy(odcid, buf + 9, buf[8]);
 out:
-	tquic_crypto_buf_free(buf);
+	tquic_crypto_buf_free(ad);
 	return err;
 }

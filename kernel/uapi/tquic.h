@@ -14,10 +14,14 @@
  * extension (0x39), come with TQUIC_CMD_CONNECT's reply and with
  * TQUIC_EVENT_NEW_CONN.
  *
- * Family "tquic", version 1. Every command that changes state needs
- * CAP_NET_ADMIN in the network namespace of the netlink socket, which is
- * the namespace of the sockets and connections it creates or names.
- * TQUIC_CMD_GET_CONN (doit or dump) is open to all.
+ * Family "tquic", version 1. Every command acts in the network namespace
+ * of the netlink socket. Every command that changes state needs
+ * CAP_NET_ADMIN in the initial user namespace (the host's administrator):
+ * a user who made a user and network namespace of their own gets EPERM,
+ * so no unprivileged user can make the module allocate connections.
+ * TQUIC_CMD_GET_CONN (doit or dump) shows CIDs and peer addresses: it
+ * needs CAP_NET_ADMIN over the namespace (in its owning user namespace),
+ * as /proc/net/tquic needs its root.
  *
  * Events: TQUIC_EVENT_NEW_CONN and TQUIC_EVENT_CRYPTO_DATA go to the
  * socket that owns the listener or connection (the one that sent

@@ -214,7 +214,7 @@ int tquic_crypto_memneq(const void *a, const void *b, size_t n)
 
 void *tquic_crypto_buf_alloc(size_t n)
 {
-	return malloc(n);
+	return calloc(1, n);
 }
 
 void tquic_crypto_buf_free(void *p)
