@@ -4,8 +4,8 @@
 #
 #   make            build kernel/tquic.ko and the programs under gatewayd/
 #   make deps       install the Debian packages everything here needs
-#   make check      deps, build, unit tests, kernel lint, VM suite; ends with
-#                   one line "N passed, N failed"
+#   make check      deps, tests/deps-check.sh, build, unit tests, kernel lint,
+#                   VM suite; ends with one line "N passed, N failed"
 #   make demo       deps, build, boot the VM lab and show it
 #   make fuzz       the libFuzzer targets, FUZZ_TIME seconds each (600)
 #   make bench      measurements into tests/bench/results/
@@ -23,14 +23,21 @@ MODLOADDIR ?= $(PREFIX)/lib/modules-load.d
 DESTDIR ?=
 
 
-# Debian 12 packages, by what needs them.
-DEPS_BUILD := make gcc libc6-dev pkg-config linux-headers-amd64 libsystemd-dev \
-	      libmnl-dev libgnutls28-dev libinih-dev
+# Debian 12 packages, by what needs them. Every program the build, the tests
+# and the VM image run must come from one of these or from a package every
+# Debian system has (Essential, or Priority: required): tests/deps-check.sh,
+# make check's first step, names any that does not. Kbuild runs gcc-12 (the
+# compiler of Debian 12's kernel) and binutils' ld and nm; pkgconf ships
+# pkg-config; nftables (nft), wireshark-common (dumpcap) and file are for the
+# VM tests and image.
+DEPS_BUILD := make gcc gcc-12 binutils libc6-dev pkgconf linux-headers-amd64 \
+	      libsystemd-dev libmnl-dev libgnutls28-dev libinih-dev
 DEPS_CHECK := sparse libcmocka-dev nettle-dev clang libclang-rt-14-dev \
 	      linux-image-amd64 qemu-system-x86 \
-	      busybox-static cpio kmod bats bats-assert bats-support iproute2 \
-	      iperf3 iputils-ping procps bc systemd groff-base gnutls-bin \
-	      libngtcp2-dev libngtcp2-crypto-gnutls-dev tshark
+	      busybox-static cpio file kmod bats bats-assert bats-support \
+	      iproute2 nftables iperf3 iputils-ping procps bc systemd \
+	      groff-base gnutls-bin libngtcp2-dev libngtcp2-crypto-gnutls-dev \
+	      tshark wireshark-common
 DEPS := $(DEPS_BUILD) $(DEPS_CHECK)
 
 all: kernel gatewayd systemd/tquic-gateway.service
@@ -56,7 +63,9 @@ deps:
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
 		--no-install-recommends $$missing
 
+# deps-check first: a missing package stops make check here, named.
 check: deps
+	tests/deps-check.sh
 	$(MAKE) all
 	$(MAKE) -C tests/tools
 	tests/check.sh
@@ -97,6 +106,10 @@ uninstall:
 	      $(DESTDIR)$(MANDIR)/man8/tquic-gatewayd.8
 	@if [ -z "$(DESTDIR)" ]; then depmod -a "$$($(MAKE) -s -C kernel kver)"; fi
 
+# DEPS, one line: tests/deps-check.sh reads it.
+print-deps:
+	@echo $(DEPS)
+
 clean:
 	$(MAKE) -C kernel clean
 	$(MAKE) -C gatewayd clean
@@ -107,4 +120,5 @@ clean:
 	rm -rf tests/vm/build tests/vm/results
 	rm -f systemd/tquic-gateway.service
 
-.PHONY: all kernel gatewayd deps check check-unit demo fuzz bench install uninstall clean
+.PHONY: all kernel gatewayd deps check check-unit demo fuzz bench install uninstall \
+	print-deps clean
