@@ -18,6 +18,7 @@
 #include <net/ipv6.h>
 
 #include "connection.h"
+#include "core/accept.h"
 #include "core/error.h"
 #include "core/crypto.h"
 #include "core/header.h"
@@ -33,8 +34,6 @@
 #define TQUIC_TX_BURST		64
 /* handshakes under way from which every new client gets a Retry */
 #define TQUIC_RETRY_LOAD	64
-/* how long a Retry token is good for: one round trip, generously */
-#define TQUIC_RETRY_TOKEN_LIFETIME_MS	10000
 
 /**
  * tquic_now() - the clock core/ runs on
@@ -316,31 +315,34 @@ int tquic_connection_connect(struct tquic_net *tn, struct tquic_sock *ts,
 	return 0;
 }
 
+/* RFC 9000 §6.1: the versions we speak, to a client that spoke another */
 static void tquic_connection_send_vn(struct tquic_sock *ts,
 				     const struct sockaddr_storage *from,
 				     const struct tquic_hdr *h)
 {
-	static const u32 versions[] = { TQUIC_VERSION_2, TQUIC_VERSION_1 };
 	struct tquic_net *tn = ts->tn;
 	int n;
 
-	/* RFC 9000 §6.1: CIDs echoed, swapped */
-	n = tquic_vn_write(tn->txbuf, sizeof(tn->txbuf), h->scid, h->scid_len,
-			   h->dcid, h->dcid_len, versions,
-			   ARRAY_SIZE(versions), get_random_u8());
+	n = tquic_accept_vn(h, get_random_u8(), tn->txbuf, sizeof(tn->txbuf));
 	if (n > 0 && !tquic_sock_send(ts, from, tn->txbuf, n))
 		ts->vn_sent++;
 }
 
-/* Handshakes under way in the namespace: the load that turns Retry on */
-static unsigned int tquic_connection_handshakes(struct tquic_net *tn)
+/*
+ * Are TQUIC_RETRY_LOAD handshakes under way in the namespace? The load
+ * that turns Retry on; the walk stops at that many.
+ */
+static bool tquic_connection_loaded(struct tquic_net *tn)
 {
 	struct tquic_connection *conn;
 	unsigned int n = 0;
 
-	list_for_each_entry(conn, &tn->conns, node)
+	list_for_each_entry(conn, &tn->conns, node) {
 		n += !conn->dead && conn->c.state == TQUIC_STATE_HANDSHAKE;
-	return n;
+		if (n >= TQUIC_RETRY_LOAD)
+			return true;
+	}
+	return false;
 }
 
 /* The bytes a Retry token binds: the client's IP address (RFC 9000 §8.1.4) */
@@ -356,44 +358,31 @@ static size_t tquic_token_addr(const struct sockaddr_storage *ss,
 }
 
 /*
- * RFC 9000 §8.1.2, §17.2.5: answer a client's first Initial with a Retry
- * naming the CID to use next and a token that proves the address when it
- * comes back. Nothing is kept.
+ * RFC 9000 §8.1.2, §17.2.5: a Retry naming @env's CID, with a token that
+ * proves the address when it comes back. Nothing is kept.
  */
 static void tquic_connection_send_retry(struct tquic_sock *ts,
 					const struct sockaddr_storage *from,
+					const struct tquic_accept_env *env,
 					const struct tquic_hdr *h)
 {
-	u8 token[TQUIC_RETRY_TOKEN_MAX], nonce[TQUIC_AEAD_NONCE_LEN];
-	u8 rscid[TQUIC_CID_LEN];
+	u8 nonce[TQUIC_AEAD_NONCE_LEN];
 	struct tquic_net *tn = ts->tn;
-	const u8 *addr;
-	size_t alen;
-	int tlen, n;
+	int n;
 
-	get_random_bytes(rscid, sizeof(rscid));
 	get_random_bytes(nonce, sizeof(nonce));
-	alen = tquic_token_addr(from, &addr);
-	tlen = tquic_retry_token_seal(tn->token_key, nonce,
-				      tquic_now() / USEC_PER_MSEC, addr, alen,
-				      rscid, sizeof(rscid), h->dcid,
-				      h->dcid_len, token, sizeof(token));
-	if (tlen < 0)
-		goto drop;
-	n = tquic_retry_build(tn->txbuf, sizeof(tn->txbuf), h->version,
-			      h->scid, h->scid_len, rscid, sizeof(rscid), token,
-			      tlen, h->dcid, h->dcid_len);
-	if (n < 0 || tquic_sock_send(ts, from, tn->txbuf, n))
-		goto drop;
+	n = tquic_accept_retry(env, h, nonce, tn->txbuf, sizeof(tn->txbuf));
+	if (n < 0 || tquic_sock_send(ts, from, tn->txbuf, n)) {
+		ts->dropped++;
+		return;
+	}
 	ts->retry_sent++;
-	return;
-drop:
-	ts->dropped++;
 }
 
 /*
- * RFC 9000 §8.1.2: a client whose Retry token we refuse would not take
- * another Retry; a CONNECTION_CLOSE(INVALID_TOKEN) tells it at once.
+ * RFC 9000 §8.1.2: CONNECTION_CLOSE(INVALID_TOKEN) for a client whose
+ * Retry token we refuse, within the socket's rate of stateless answers
+ * (building it derives Initial keys).
  */
 static void tquic_connection_refuse(struct tquic_sock *ts,
 				    const struct sockaddr_storage *from,
@@ -404,36 +393,9 @@ static void tquic_connection_refuse(struct tquic_sock *ts,
 
 	if (!__ratelimit(&ts->stateless_rl))
 		return;
-	n = tquic_conn_refuse_initial(tn->txbuf, sizeof(tn->txbuf), h,
-				      TQUIC_INVALID_TOKEN);
+	n = tquic_accept_refuse(h, tn->txbuf, sizeof(tn->txbuf));
 	if (n > 0 && !tquic_sock_send(ts, from, tn->txbuf, n))
 		ts->token_closes++;
-}
-
-/*
- * A client Initial that carries one of our Retry tokens: @cfg gets the
- * original DCID it holds, and the CID the Retry gave becomes ours.
- */
-static int tquic_connection_check_token(struct tquic_sock *ts,
-					const struct sockaddr_storage *from,
-					const struct tquic_hdr *h,
-					struct tquic_conn_cfg *cfg)
-{
-	const u8 *addr;
-	size_t alen = tquic_token_addr(from, &addr);
-
-	if (h->dcid_len != TQUIC_CID_LEN)
-		return -EBADMSG;
-	if (tquic_retry_token_open(ts->tn->token_key,
-				   cfg->now / USEC_PER_MSEC,
-				   TQUIC_RETRY_TOKEN_LIFETIME_MS, addr, alen,
-				   h->dcid, h->dcid_len, h->token,
-				   h->token_len, cfg->odcid, &cfg->odcid_len))
-		return -EBADMSG;
-	memcpy(cfg->scid, h->dcid, h->dcid_len);
-	memcpy(cfg->retry_scid, h->dcid, h->dcid_len);
-	cfg->retry_scid_len = h->dcid_len;
-	return 0;
 }
 
 /**
@@ -443,59 +405,55 @@ static int tquic_connection_check_token(struct tquic_sock *ts,
  * @dgram: the datagram
  * @len: its length
  *
- * A client Initial of a version we speak starts a server connection, which
- * lives on only if that Initial decrypts; when the listener asks for it,
- * or many handshakes are under way, a first Initial gets a Retry instead
- * and only one that brings its token back starts a connection (a bad one
- * is closed with INVALID_TOKEN). An unknown
- * version in a datagram of 1200 bytes or more gets Version Negotiation;
- * the rest is dropped.
+ * core/accept.c judges it, cheapest checks first (see
+ * tquic_accept_initial()): it is dropped, answered with Version
+ * Negotiation, a Retry (when the listener asks for it or many handshakes
+ * are under way) or CONNECTION_CLOSE(INVALID_TOKEN) for a bad Retry
+ * token, or, only once the client's Initial has decrypted, starts a
+ * server connection. Nothing is allocated for the others.
  */
 void tquic_connection_accept(struct tquic_sock *ts,
 			     const struct sockaddr_storage *from,
 			     u8 *dgram, size_t len)
 {
 	struct tquic_net *tn = ts->tn;
-	struct tquic_conn_cfg cfg = {
-		.is_server = true,
-		.scid_len = TQUIC_CID_LEN,
-		.idle_timeout_ms = ts->idle_timeout_ms,
-		.keepalive_ms = ts->keepalive_ms,
+	u8 cid[TQUIC_CID_LEN];
+	struct tquic_accept_env env = {
 		.now = tquic_now(),
+		.token_key = tn->token_key,
+		.reset_key = ts->reset_key,
+		.reset_key_len = sizeof(ts->reset_key),
+		.cid = cid,
+		/* linear memory for the trial decryption: nothing is in it */
+		.scratch = tn->txbuf,
+		.scratch_len = sizeof(tn->txbuf),
 	};
 	struct tquic_connection *conn;
+	struct tquic_conn_cfg cfg;
 	struct tquic_hdr h;
-	int err;
 
-	err = tquic_conn_first_initial(dgram, len, &h);
-	if (err == -EPROTONOSUPPORT) {
+	env.addr_len = tquic_token_addr(from, &env.addr);
+	env.retry = ts->retry == TQUIC_RETRY_ALWAYS ||
+		    tquic_connection_loaded(tn);
+	get_random_bytes(cid, sizeof(cid));
+	switch (tquic_accept_initial(&env, dgram, len, &h, &cfg)) {
+	case TQUIC_ACCEPT_VN:
 		tquic_connection_send_vn(ts, from, &h);
 		return;
-	}
-	if (err)
-		goto drop;
-	cfg.version = h.version;
-	if (tquic_retry_token_is_ours(h.token, h.token_len)) {
-		if (tquic_connection_check_token(ts, from, &h, &cfg)) {
-			ts->bad_token++;
-			tquic_connection_refuse(ts, from, &h);
-			goto drop;
-		}
-	} else if (ts->retry == TQUIC_RETRY_ALWAYS ||
-		   tquic_connection_handshakes(tn) >= TQUIC_RETRY_LOAD) {
-		/* §8.1.3: a token not of ours counts as none */
-		tquic_connection_send_retry(ts, from, &h);
+	case TQUIC_ACCEPT_RETRY:
+		tquic_connection_send_retry(ts, from, &env, &h);
 		return;
-	} else {
-		get_random_bytes(cfg.scid, cfg.scid_len);
-		memcpy(cfg.odcid, h.dcid, h.dcid_len);
-		cfg.odcid_len = h.dcid_len;
-	}
-	memcpy(cfg.dcid, h.scid, h.scid_len);
-	cfg.dcid_len = h.scid_len;
-	if (tquic_reset_token(ts->reset_key, sizeof(ts->reset_key), cfg.scid,
-			      cfg.scid_len, cfg.reset_token))
+	case TQUIC_ACCEPT_REFUSE:
+		ts->bad_token++;
+		tquic_connection_refuse(ts, from, &h);
 		goto drop;
+	case TQUIC_ACCEPT_NEW:
+		break;
+	default:
+		goto drop;
+	}
+	cfg.idle_timeout_ms = ts->idle_timeout_ms;
+	cfg.keepalive_ms = ts->keepalive_ms;
 	conn = tquic_connection_alloc(tn, ts);
 	if (IS_ERR(conn))
 		goto drop;
@@ -507,7 +465,7 @@ void tquic_connection_accept(struct tquic_sock *ts,
 	/* announced to the owner with its first CRYPTO bytes */
 	tquic_conn_recv(&conn->c, cfg.now, dgram, len);
 	if (!conn->announced)
-		goto destroy;	/* not a decryptable Initial */
+		goto destroy;	/* an Initial without CRYPTO data */
 	ts->accepted++;
 	tquic_connection_kick(conn);
 	return;

@@ -215,8 +215,13 @@ static void tquic_sock_dispatch(struct tquic_sock *ts,
 	if (len < 1 + TQUIC_CID_LEN)
 		goto drop;
 	if (dgram[0] & 0x80) {
-		if (len < 6 || dgram[5] > TQUIC_MAX_CID_LEN ||
-		    len < 6 + (size_t)dgram[5])
+		/*
+		 * RFC 8999 §5.1: up to 255 bytes in another version's long
+		 * header. Longer than ours (RFC 9000 §17.2) it names no
+		 * connection, but a listener still answers it with Version
+		 * Negotiation (§6.1).
+		 */
+		if (len < 6 || len < 6 + (size_t)dgram[5])
 			goto drop;
 		dcid_len = dgram[5];
 		dcid = dgram + 6;
