@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "accept.h"
 #include "conn.h"
 #include "crypto.h"
 #include "header.h"
@@ -56,6 +57,12 @@ struct sim {
 	bool retry;			/* the listener sends a Retry first */
 	unsigned int retries_sent;
 	struct tquic_aead *token_key;
+	/* the listener (sim_listen()): what kernel/connection.c is given */
+	unsigned int verdicts[TQUIC_ACCEPT_NR_VERDICTS];
+	unsigned int cids_drawn;	/* its "random" CIDs, numbered */
+	u8 *scratch;			/* its trial decryption's memory */
+	struct tquic_conn_cfg accepted;	/* what the server started from */
+	bool server_validated;		/* RFC 9000 §8.1, as the harness saw */
 };
 
 /* keepalive_ms of the connections sim_new() and sim_accept() make */
@@ -176,10 +183,14 @@ static void sim_flush(struct sim *m, int from)
 	while ((n = tquic_conn_send(c, m->now, buf, sizeof(buf))) > 0) {
 		assert_true(n <= TQUIC_MAX_DGRAM);
 		assert_true(++guard < 1000);
-		if (from == 1 && !c->addr_validated) {
+		/*
+		 * RFC 9000 §8.1: three times what the harness delivered, not
+		 * what the connection says it received
+		 */
+		if (from == 1 && !m->server_validated) {
 			m->server_tx_before_valid += n;
 			if (m->server_tx_before_valid >
-			    3 * c->amp_rx)
+			    3 * m->server_rx_before_valid)
 				m->amp_violation = true;
 		}
 		m->sent_to[!from]++;
@@ -231,63 +242,164 @@ static struct sim *sim_new(u32 seed, u32 version)
 
 static const u8 sim_client_addr[4] = { 192, 0, 2, 1 };
 
-/* the listener answers a first Initial with a Retry, as the kernel does */
-static bool sim_send_retry(struct sim *m, const struct tquic_hdr *h)
-{
-	static const u8 nonce[12] = { 3 }, rscid[8] = { 0x5e, 0x5e, 0x7e };
-	u8 token[TQUIC_RETRY_TOKEN_MAX];
-	struct dgram *d = &m->q[m->nq];
-	int tlen, n;
+/* the listener's scratch memory: the kernel's is a slab buffer this big */
+#define SIM_SCRATCH	2048
 
-	if (!m->retry || h->token_len)
+/*
+ * The listener's environment, which kernel/connection.c takes from the
+ * kernel: the clock, the client's address, the keys, and a fresh "random"
+ * CID for each datagram (numbered here, so runs repeat).
+ */
+static void sim_env(struct sim *m, struct tquic_accept_env *env, u8 *cid)
+{
+	if (!m->scratch) {
+		m->scratch = malloc(SIM_SCRATCH);
+		assert_non_null(m->scratch);
+	}
+	memset(cid, 0, TQUIC_CID_LEN);
+	cid[0] = 0x5e;
+	cid[1] = 0x5e;
+	cid[2] = (u8)++m->cids_drawn;
+	memset(env, 0, sizeof(*env));
+	env->now = m->now;
+	env->addr = sim_client_addr;
+	env->addr_len = sizeof(sim_client_addr);
+	env->retry = m->retry;
+	env->token_key = m->token_key;
+	env->reset_key = sim_reset_key;
+	env->reset_key_len = sizeof(sim_reset_key);
+	env->cid = cid;
+	env->scratch = m->scratch;
+	env->scratch_len = SIM_SCRATCH;
+}
+
+/* what the listener built at the queue's end (@n bytes) goes to the client */
+static bool sim_answer(struct sim *m, int n)
+{
+	struct dgram *d = &m->q[m->nq];
+
+	if (n <= 0)
 		return false;
-	tlen = tquic_retry_token_seal(m->token_key, nonce, m->now / 1000,
-				      sim_client_addr, 4, rscid, 8, h->dcid,
-				      h->dcid_len, token, sizeof(token));
-	assert_true(tlen > 0);
-	n = tquic_retry_build(d->data, sizeof(d->data), h->version, h->scid,
-			      h->scid_len, rscid, 8, token, (size_t)tlen,
-			      h->dcid, h->dcid_len);
-	assert_true(n > 16);
 	d->len = (size_t)n;
 	d->at = m->now + LINK_DELAY;
 	d->to = 0;
 	m->nq++;
+	return true;
+}
+
+/* tquic_connection_send_retry(): a Retry from @env's CID */
+static bool sim_retry(struct sim *m, const struct tquic_accept_env *env,
+		      const struct tquic_hdr *h)
+{
+	static const u8 nonce[TQUIC_AEAD_NONCE_LEN] = { 3 };
+
+	assert_true(m->nq < MAXQ);
+	if (!sim_answer(m, tquic_accept_retry(env, h, nonce,
+					      m->q[m->nq].data,
+					      sizeof(m->q[m->nq].data))))
+		return false;
 	m->retries_sent++;
 	return true;
 }
 
-/* the server comes into being for the client's first Initial */
-static void sim_accept(struct sim *m, const struct dgram *d)
+/* the listener answers the Initial @h with a Retry, as the kernel does */
+static bool sim_send_retry(struct sim *m, const struct tquic_hdr *h)
 {
-	struct tquic_conn_cfg cfg = { 0 };
+	struct tquic_accept_env env;
+	u8 cid[TQUIC_CID_LEN];
+
+	sim_env(m, &env, cid);
+	return sim_retry(m, &env, h);
+}
+
+/* RFC 9000 §8.1: does a datagram from the client carry a Handshake packet? */
+static bool sim_has_handshake(const u8 *d, size_t len)
+{
+	struct tquic_hdr h;
+	size_t off = 0;
+
+	while (off < len && !tquic_hdr_parse(d + off, len - off, 8, &h)) {
+		if (h.kind == TQUIC_HDR_HANDSHAKE)
+			return true;
+		if (h.kind == TQUIC_HDR_SHORT || !h.len)
+			break;
+		off += h.len;
+	}
+	return false;
+}
+
+/*
+ * A datagram reaches side d->to's connection. The harness counts what the
+ * server was given before its client's address was validated (a Retry
+ * token, or a Handshake packet, RFC 9000 §8.1), for sim_flush()'s check.
+ */
+static void sim_deliver(struct sim *m, struct dgram *d)
+{
+	if (d->to == 1 && !m->server_validated) {
+		m->server_rx_before_valid += d->len;
+		m->server_validated = sim_has_handshake(d->data, d->len);
+	}
+	tquic_conn_recv(m->s[d->to].c, m->now, d->data, d->len);
+}
+
+/* TQUIC_ACCEPT_NEW: the server, from the configuration the verdict gave */
+static void sim_accept(struct sim *m, struct tquic_conn_cfg *cfg)
+{
+	cfg->idle_timeout_ms = 30000;
+	cfg->keepalive_ms = sim_keepalive_ms;
+	m->accepted = *cfg;
+	assert_int_equal(tquic_conn_init(m->s[1].c, cfg, &m->s[1].ops), 0);
+	m->s[1].nstates = 0;
+	m->server_validated = cfg->retry_scid_len > 0;
+	m->server_rx_before_valid = 0;
+	m->server_tx_before_valid = 0;
+}
+
+/*
+ * The listener: a datagram toward the server while it has no connection
+ * goes through kernel/connection.c's tquic_connection_accept() steps,
+ * the same core calls in the same order. Returns whether the server
+ * connection now exists and has the datagram.
+ */
+static bool sim_listen(struct sim *m, struct dgram *d)
+{
+	struct tquic_accept_env env;
+	struct tquic_conn_cfg cfg;
+	enum tquic_accept_verdict v;
+	u8 cid[TQUIC_CID_LEN];
 	struct tquic_hdr h;
 
-	assert_int_equal(tquic_conn_first_initial(d->data, d->len, &h), 0);
-	cfg.is_server = true;
-	cfg.version = h.version;
-	cfg.scid_len = 8;
-	memset(cfg.scid, 0x5e, 8);
-	cfg.dcid_len = h.scid_len;
-	memcpy(cfg.dcid, h.scid, h.scid_len);
-	cfg.odcid_len = h.dcid_len;
-	memcpy(cfg.odcid, h.dcid, h.dcid_len);
-	if (m->retry) {
-		/* the token brings back the original DCID */
-		assert_int_equal(tquic_retry_token_open(m->token_key,
-				m->now / 1000, 10000, sim_client_addr, 4,
-				h.dcid, h.dcid_len, h.token, h.token_len,
-				cfg.odcid, &cfg.odcid_len), 0);
-		memcpy(cfg.scid, h.dcid, 8);
-		memcpy(cfg.retry_scid, h.dcid, 8);
-		cfg.retry_scid_len = 8;
+	sim_env(m, &env, cid);
+	v = tquic_accept_initial(&env, d->data, d->len, &h, &cfg);
+	assert_true(v < TQUIC_ACCEPT_NR_VERDICTS);
+	m->verdicts[v]++;
+	assert_true(m->nq < MAXQ);
+	switch (v) {
+	case TQUIC_ACCEPT_VN:
+		sim_answer(m, tquic_accept_vn(&h, 0x2a, m->q[m->nq].data,
+					      sizeof(m->q[m->nq].data)));
+		return false;
+	case TQUIC_ACCEPT_RETRY:
+		sim_retry(m, &env, &h);
+		return false;
+	case TQUIC_ACCEPT_REFUSE:
+		sim_answer(m, tquic_accept_refuse(&h, m->q[m->nq].data,
+						  sizeof(m->q[m->nq].data)));
+		return false;
+	case TQUIC_ACCEPT_NEW:
+		break;
+	default:
+		return false;
 	}
-	memset(cfg.reset_token, 0x77, sizeof(cfg.reset_token));
-	cfg.idle_timeout_ms = 30000;
-	cfg.keepalive_ms = sim_keepalive_ms;
-	cfg.now = m->now;
-	assert_int_equal(tquic_conn_init(m->s[1].c, &cfg, &m->s[1].ops), 0);
-	m->s[1].nstates = 0;
+	sim_accept(m, &cfg);
+	sim_deliver(m, d);
+	/* the kernel announces it with its first CRYPTO bytes, or frees it */
+	if (!m->s[1].got[TQUIC_LEVEL_INITIAL]) {
+		tquic_conn_destroy(m->s[1].c);
+		memset(m->s[1].c, 0, sizeof(*m->s[1].c));
+		return false;
+	}
+	return true;
 }
 
 static void sim_free(struct sim *m)
@@ -300,6 +412,7 @@ static void sim_free(struct sim *m)
 	}
 	if (m->token_key)
 		tquic_aead_free(m->token_key);
+	free(m->scratch);
 	free(m->q);
 	free(m);
 }
@@ -353,15 +466,12 @@ static bool sim_run(struct sim *m, u64 until,
 
 			m->q[best] = m->q[--m->nq];
 			if (d.to == 1 && !server_up(m)) {
-				struct tquic_hdr h;
-
-				if (tquic_conn_first_initial(d.data, d.len, &h))
+				/* it names no connection: the listener's */
+				if (!sim_listen(m, &d))
 					continue;
-				if (sim_send_retry(m, &h))
-					continue;
-				sim_accept(m, &d);
+			} else {
+				sim_deliver(m, &d);
 			}
-			tquic_conn_recv(m->s[d.to].c, m->now, d.data, d.len);
 			sim_flush(m, d.to);
 			if (d.to == 1)
 				sim_flush(m, 0);
@@ -434,8 +544,10 @@ static void test_handshake_clean(void **state)
 		assert_int_equal(m->s[0].c->stats.pkts_undecryptable, 0);
 		assert_int_equal(m->s[1].c->stats.pkts_undecryptable, 0);
 		/* the server was amplification-limited: 3000 bytes of flight */
-		assert_true(m->s[1].c->amp_tx <= 3 * m->s[1].c->amp_rx ||
-			    m->s[1].c->addr_validated);
+		assert_true(m->server_rx_before_valid >= 1200);
+		assert_true(m->server_tx_before_valid > 0);
+		assert_true(m->server_tx_before_valid <=
+			    3 * m->server_rx_before_valid);
 		assert_int_equal(m->s[0].states[0], TQUIC_STATE_ESTABLISHED);
 		assert_int_equal(m->s[1].states[0], TQUIC_STATE_ESTABLISHED);
 		/* the HANDSHAKE_DONE got through and was acknowledged */
@@ -913,7 +1025,10 @@ static void test_stateless_reset(void **state)
 	tquic_conn_recv(c, m->now, d, sizeof(d));
 	assert_int_equal(c->state, TQUIC_STATE_ESTABLISHED);
 	/* the server's handshake CID: its token came in its parameters */
-	memset(hs_token, 0x77, 16);
+	assert_int_equal(tquic_reset_token(sim_reset_key, sizeof(sim_reset_key),
+					   m->s[1].c->scid, 8, hs_token), 0);
+	assert_memory_equal(hs_token,
+			    m->s[1].c->local_tp.stateless_reset_token, 16);
 	/* once the client moved on, that token is no longer compared */
 	assert_int_equal(tquic_conn_rotate_cid(c), 0);
 	reset_dgram(d, sizeof(d), hs_token);
@@ -1017,6 +1132,328 @@ static void test_pacing(void **state)
 	sim_free(m);
 }
 
+/* the client's first Initial, as sim_new()'s client sends it */
+static size_t sim_client_initial(struct sim *m, u8 *buf)
+{
+	u8 hello[300];
+	size_t n;
+
+	memset(hello, 1, sizeof(hello));
+	assert_int_equal(tquic_conn_crypto_send(m->s[0].c, TQUIC_LEVEL_INITIAL,
+						hello, sizeof(hello)), 0);
+	n = tquic_conn_send(m->s[0].c, m->now, buf, TQUIC_MAX_DGRAM);
+	assert_true(n >= TQUIC_MIN_INITIAL_DGRAM);
+	return n;
+}
+
+/*
+ * A 1200-byte datagram: a long header of @kind with a DCID of @dcid_len
+ * bytes and @token, then junk where the protected part goes.
+ */
+static size_t junk_long(u8 *buf, u32 version, enum tquic_hdr_kind kind,
+			u8 dcid_len, const u8 *token, size_t token_len)
+{
+	static const u8 dcid[TQUIC_MAX_CID_LEN] = { 0xd1, 0xd2, 0xd3 };
+	static const u8 scid[8] = { 0xc9 };
+	size_t i, payload;
+	int hl;
+
+	hl = tquic_long_hdr_write(buf, TQUIC_MAX_DGRAM, version, kind, dcid,
+				  dcid_len, scid, 8, token, token_len, 0, 1,
+				  1000);
+	assert_true(hl > 0);
+	payload = 1200 - (size_t)hl - TQUIC_AEAD_TAG_LEN;
+	hl = tquic_long_hdr_write(buf, TQUIC_MAX_DGRAM, version, kind, dcid,
+				  dcid_len, scid, 8, token, token_len, 0, 1,
+				  payload);
+	assert_true(hl > 0);
+	for (i = (size_t)hl; i < 1200; i++)
+		buf[i] = (u8)(i * 29 + 7);
+	return 1200;
+}
+
+static bool all_bytes(const u8 *p, u8 v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+/*
+ * One datagram through the listener's verdict, with the scratch memory
+ * and @cfg marked first: the scratch shows whether keys were derived for
+ * a trial (it is wiped after one), @cfg whether a connection was given.
+ */
+static enum tquic_accept_verdict sim_judge(struct sim *m, const u8 *d,
+					   size_t len,
+					   struct tquic_conn_cfg *cfg,
+					   bool *tried)
+{
+	struct tquic_accept_env env;
+	enum tquic_accept_verdict v;
+	struct tquic_conn_cfg mark;
+	u8 cid[TQUIC_CID_LEN];
+	struct tquic_hdr h;
+
+	sim_env(m, &env, cid);
+	memset(m->scratch, 0xcc, SIM_SCRATCH);
+	memset(cfg, 0xa5, sizeof(*cfg));
+	memset(&mark, 0xa5, sizeof(mark));
+	v = tquic_accept_initial(&env, d, len, &h, cfg);
+	*tried = !all_bytes(m->scratch, 0xcc, SIM_SCRATCH);
+	/* a trial leaves nothing behind: the plaintext is wiped */
+	if (*tried)
+		assert_true(all_bytes(m->scratch, 0, len));
+	if (v != TQUIC_ACCEPT_NEW)
+		assert_memory_equal(cfg, &mark, sizeof(mark));
+	return v;
+}
+
+/* a datagram toward the server's listener; returns what it queued */
+static int sim_to_listener(struct sim *m, const u8 *data, size_t len)
+{
+	struct dgram d = { .at = m->now, .to = 1, .len = len };
+	int nq = m->nq;
+
+	memcpy(d.data, data, len);
+	assert_false(sim_listen(m, &d));
+	return m->nq - nq;
+}
+
+/*
+ * Junk Initials cost no connection, and no keys unless their header is a
+ * client's (RFC 9000 §14.1, §6.1, §7.2, §8.1.3): the datagram too small,
+ * of another version, a packet that is no Initial, a short DCID, are
+ * judged without keys; a token of another's making counts as none, and an
+ * Initial that does not decrypt is dropped after the trial, which keeps
+ * nothing. A token shaped like ours that does not open is refused without
+ * a trial.
+ */
+static void test_junk_initial_no_conn(void **state)
+{
+	static const u8 key[16] = { 9 }, other[16] = { 10 };
+	static const u8 foreign[40] = { 0x17, 0x71 };
+	static const u8 nonce[TQUIC_AEAD_NONCE_LEN] = { 4 };
+	struct sim *m = sim_new(60, TQUIC_VERSION_1);
+	u8 real[TQUIC_MAX_DGRAM], d[TQUIC_MAX_DGRAM];
+	u8 forged[TQUIC_RETRY_TOKEN_MAX + 1];
+	struct tquic_conn_cfg cfg;
+	struct tquic_aead *wrong;
+	struct tquic_hdr h;
+	size_t n, len;
+	int tlen;
+	bool tried;
+
+	(void)state;
+	m->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
+	wrong = tquic_aead_alloc(TQUIC_AES_128_GCM, other);
+	assert_non_null(m->token_key);
+	assert_non_null(wrong);
+	n = sim_client_initial(m, real);
+
+	/* §14.1: 1199 bytes of the client's Initial */
+	assert_int_equal(sim_judge(m, real, 1199, &cfg, &tried),
+			 TQUIC_ACCEPT_DROP);
+	assert_false(tried);
+	assert_int_equal(sim_to_listener(m, real, 1199), 0);
+
+	/* §6.1: another version, 1200 bytes or more: Version Negotiation */
+	memcpy(d, real, n);
+	d[1] = 0x1a;
+	assert_int_equal(sim_judge(m, d, n, &cfg, &tried), TQUIC_ACCEPT_VN);
+	assert_false(tried);
+	assert_int_equal(sim_to_listener(m, d, n), 1);
+	assert_int_equal(tquic_hdr_parse(m->q[m->nq - 1].data,
+					 m->q[m->nq - 1].len, 8, &h), 0);
+	assert_int_equal(h.kind, TQUIC_HDR_VN);
+	assert_true(m->q[m->nq - 1].len < 100);
+	m->nq = 0;
+	/* §5.2.2: but not to a small one */
+	assert_int_equal(sim_judge(m, d, 1199, &cfg, &tried),
+			 TQUIC_ACCEPT_DROP);
+	assert_int_equal(sim_to_listener(m, d, 1199), 0);
+	/* RFC 8999 §5.1: another version's CIDs may be longer than ours */
+	memset(d, 0x3c, 1200);
+	d[0] = 0xc0;
+	d[5] = 30;
+	d[6 + 30] = 8;
+	assert_int_equal(sim_judge(m, d, 1200, &cfg, &tried), TQUIC_ACCEPT_VN);
+	assert_int_equal(sim_to_listener(m, d, 1200), 1);
+	assert_int_equal(tquic_hdr_parse(m->q[m->nq - 1].data,
+					 m->q[m->nq - 1].len, 8, &h), 0);
+	assert_int_equal(h.scid_len, 30);
+	m->nq = 0;
+
+	/* no Initial, or a DCID shorter than 8 bytes (§7.2) */
+	len = junk_long(d, TQUIC_VERSION_1, TQUIC_HDR_HANDSHAKE, 8, NULL, 0);
+	assert_int_equal(sim_judge(m, d, len, &cfg, &tried), TQUIC_ACCEPT_DROP);
+	assert_false(tried);
+	len = junk_long(d, TQUIC_VERSION_1, TQUIC_HDR_INITIAL, 7, NULL, 0);
+	assert_int_equal(sim_judge(m, d, len, &cfg, &tried), TQUIC_ACCEPT_DROP);
+	assert_false(tried);
+	assert_int_equal(sim_to_listener(m, d, len), 0);
+
+	/* a client's header over junk: the trial fails, nothing is kept */
+	len = junk_long(d, TQUIC_VERSION_2, TQUIC_HDR_INITIAL, 8, NULL, 0);
+	assert_int_equal(sim_judge(m, d, len, &cfg, &tried), TQUIC_ACCEPT_DROP);
+	assert_true(tried);
+	assert_int_equal(sim_to_listener(m, d, len), 0);
+	/* §8.1.3: a token not of our making counts as none */
+	len = junk_long(d, TQUIC_VERSION_1, TQUIC_HDR_INITIAL, 8, foreign,
+			sizeof(foreign));
+	assert_int_equal(sim_judge(m, d, len, &cfg, &tried), TQUIC_ACCEPT_DROP);
+	assert_true(tried);
+	/* ... and so does one with our mark but not our format */
+	tlen = tquic_retry_token_seal(wrong, nonce, m->now / 1000,
+				      sim_client_addr, 4, real + 6, 8,
+				      real + 6, 8, forged, sizeof(forged));
+	assert_true(tlen > 0);
+	memset(forged + tlen, 0, sizeof(forged) - (size_t)tlen);
+	assert_true(tquic_retry_token_is_ours(forged, (size_t)tlen));
+	assert_false(tquic_retry_token_is_ours(forged, sizeof(forged)));
+	len = junk_long(d, TQUIC_VERSION_1, TQUIC_HDR_INITIAL, 8, forged,
+			sizeof(forged));
+	assert_int_equal(sim_judge(m, d, len, &cfg, &tried), TQUIC_ACCEPT_DROP);
+	assert_true(tried);
+	assert_int_equal(sim_to_listener(m, d, len), 0);
+	/* a token shaped like ours that does not open: refused, no trial */
+	len = junk_long(d, TQUIC_VERSION_1, TQUIC_HDR_INITIAL, 8, forged,
+			(size_t)tlen);
+	assert_int_equal(sim_judge(m, d, len, &cfg, &tried),
+			 TQUIC_ACCEPT_REFUSE);
+	assert_false(tried);
+	assert_int_equal(sim_to_listener(m, d, len), 1);
+	m->nq = 0;
+
+	/* nothing of it started a connection */
+	assert_int_equal(m->verdicts[TQUIC_ACCEPT_NEW], 0);
+	assert_false(server_up(m));
+
+	/* the client's own Initial does: after a trial that kept nothing */
+	assert_int_equal(sim_judge(m, real, n, &cfg, &tried), TQUIC_ACCEPT_NEW);
+	assert_true(tried);
+	assert_true(cfg.is_server);
+	assert_int_equal(cfg.odcid_len, 8);
+	assert_true(all_bytes(cfg.odcid, 0xd0, 8));
+	tquic_aead_free(wrong);
+	sim_free(m);
+}
+
+/*
+ * The harness's listener is the kernel's: tquic_accept_initial() decides,
+ * the server starts from the configuration it gives (RFC 9000 §7.2,
+ * §7.3, §10.3.2), and the Retry and the INVALID_TOKEN close (§8.1.2) are
+ * core's builders, fed only the environment.
+ */
+static void test_accept_is_the_glue_path(void **state)
+{
+	static const u8 key[16] = { 9 }, other[16] = { 10 };
+	static const u8 first_cid[8] = { 0x5e, 0x5e, 1 };
+	const struct tquic_conn *s;
+	u8 token[TQUIC_RESET_TOKEN_LEN];
+	struct sim *m;
+
+	(void)state;
+	/* no Retry: one verdict, and the server is what it configured */
+	m = sim_new(61, TQUIC_VERSION_1);
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	check_established(m);
+	s = m->s[1].c;
+	assert_int_equal(m->verdicts[TQUIC_ACCEPT_NEW], 1);
+	assert_int_equal(m->verdicts[TQUIC_ACCEPT_DROP] +
+			 m->verdicts[TQUIC_ACCEPT_VN] +
+			 m->verdicts[TQUIC_ACCEPT_RETRY] +
+			 m->verdicts[TQUIC_ACCEPT_REFUSE], 0);
+	assert_memory_equal(s->scid, first_cid, 8);
+	assert_memory_equal(m->accepted.scid, first_cid, 8);
+	assert_int_equal(s->odcid_len, 8);
+	assert_true(all_bytes(s->odcid, 0xd0, 8));
+	assert_memory_equal(s->dcid, m->s[0].c->scid, 8);
+	assert_int_equal(s->retry_scid_len, 0);
+	assert_int_equal(tquic_reset_token(sim_reset_key, sizeof(sim_reset_key),
+					   s->scid, 8, token), 0);
+	assert_memory_equal(m->accepted.reset_token, token, 16);
+	assert_memory_equal(s->local_tp.stateless_reset_token, token, 16);
+	/* unvalidated at first: the harness counted both ways */
+	assert_true(m->server_rx_before_valid >= TQUIC_MIN_INITIAL_DGRAM);
+	assert_true(m->server_tx_before_valid > 0);
+	sim_free(m);
+
+	/* Retry: the server's CID is the Retry's, the token validated it */
+	m = sim_new(62, TQUIC_VERSION_2);
+	m->retry = true;
+	m->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	check_established(m);
+	s = m->s[1].c;
+	assert_int_equal(m->verdicts[TQUIC_ACCEPT_RETRY], 1);
+	assert_int_equal(m->verdicts[TQUIC_ACCEPT_NEW], 1);
+	assert_memory_equal(s->scid, first_cid, 8);
+	assert_memory_equal(s->retry_scid, first_cid, 8);
+	assert_true(all_bytes(s->odcid, 0xd0, 8));
+	assert_true(s->addr_validated);
+	assert_int_equal(m->server_rx_before_valid, 0);
+	assert_int_equal(m->server_tx_before_valid, 0);
+	sim_free(m);
+
+	/* a token the listener no longer opens: refused, nothing started */
+	m = sim_new(63, TQUIC_VERSION_1);
+	m->retry = true;
+	m->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
+	sim_run(m, m->now + LINK_DELAY, NULL);
+	assert_int_equal(m->verdicts[TQUIC_ACCEPT_RETRY], 1);
+	tquic_aead_free(m->token_key);
+	m->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, other);
+	assert_true(sim_run(m, m->now + 5000000, client_closed));
+	assert_true(m->verdicts[TQUIC_ACCEPT_REFUSE] >= 1);
+	assert_int_equal(m->verdicts[TQUIC_ACCEPT_NEW], 0);
+	assert_false(server_up(m));
+	assert_true(m->s[0].c->close_remote);
+	assert_int_equal(m->s[0].c->close_error, 0x0b);
+	sim_free(m);
+}
+
+/*
+ * RFC 9000 §8.1: the harness holds the server to three times what the
+ * harness gave it before the client's address was validated, whatever
+ * the connection counted: a server that counts bytes that never came,
+ * or forgets bytes it sent, is caught once its probes go out.
+ */
+static void test_amp_check_catches_miscount(void **state)
+{
+	int mode;
+
+	(void)state;
+	for (mode = 0; mode < 3; mode++) {
+		struct sim *m = sim_new(64, TQUIC_VERSION_1);
+		struct tquic_conn *s = m->s[1].c;
+
+		/* the client's Initial comes, the server's first flight goes */
+		sim_run(m, m->now + LINK_DELAY, NULL);
+		assert_true(server_up(m));
+		assert_false(m->server_validated);
+		assert_true(m->server_rx_before_valid >= 1200);
+		assert_true(m->server_tx_before_valid > 0);
+		assert_false(m->amp_violation);
+		if (mode == 1)
+			s->amp_rx += 100000;	/* over-counts what came */
+		else if (mode == 2)
+			s->amp_tx = 0;		/* under-counts what went */
+		/* nothing more reaches it: only its probes can go out */
+		m->loss_pct[1] = 100;
+		sim_run(m, m->now + 5000000, NULL);
+		assert_false(m->server_validated);
+		if (mode)
+			assert_true(m->amp_violation);
+		else
+			assert_false(m->amp_violation);
+		sim_free(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1037,6 +1474,9 @@ int main(void)
 		cmocka_unit_test(test_integrity_limit),
 		cmocka_unit_test(test_keepalive),
 		cmocka_unit_test(test_pacing),
+		cmocka_unit_test(test_junk_initial_no_conn),
+		cmocka_unit_test(test_accept_is_the_glue_path),
+		cmocka_unit_test(test_amp_check_catches_miscount),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
