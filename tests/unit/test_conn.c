@@ -63,6 +63,9 @@ struct sim {
 	u8 *scratch;			/* its trial decryption's memory */
 	struct tquic_conn_cfg accepted;	/* what the server started from */
 	bool server_validated;		/* RFC 9000 §8.1, as the harness saw */
+	size_t max_len_to[2];		/* the largest datagram toward side i */
+	/* changes the transport parameters side i is given, if set */
+	void (*edit_tp)(struct tquic_tparams *t, int to);
 };
 
 /* keepalive_ms of the connections sim_new() and sim_accept() make */
@@ -96,6 +99,18 @@ static void peer_tparams(struct side *sd)
 	u8 tp[TQUIC_TP_BUF];
 
 	memcpy(tp, peer->local_tp_buf, peer->local_tp_len);
+	if (m->edit_tp) {
+		struct tquic_tparams t;
+		int n;
+
+		assert_int_equal(tquic_tparams_read(tp, peer->local_tp_len,
+						    sd->idx == 0, &t), 0);
+		m->edit_tp(&t, sd->idx);
+		n = tquic_tparams_write(tp, sizeof(tp), sd->idx == 0, &t);
+		assert_true(n > 0);
+		tquic_conn_set_peer_tparams(sd->c, tp, (size_t)n);
+		return;
+	}
 	if (sd->idx == 0 && m->corrupt_server_tp) {
 		struct tquic_tparams t;
 
@@ -195,6 +210,8 @@ static void sim_flush(struct sim *m, int from)
 		}
 		m->sent_to[!from]++;
 		m->bytes_to[!from] += n;
+		if (n > m->max_len_to[!from])
+			m->max_len_to[!from] = n;
 		if (sim_rand(m) < m->loss_pct[!from])
 			continue;
 		assert_true(m->nq < MAXQ);
@@ -1132,6 +1149,118 @@ static void test_pacing(void **state)
 	sim_free(m);
 }
 
+static void tp_huge_idle(struct tquic_tparams *t, int to)
+{
+	/* 2^64 / 1000 rounded up: times 1000 it wraps to 384 */
+	if (to == 0) {
+		t->present |= TQUIC_TPB(TQUIC_TP_MAX_IDLE_TIMEOUT);
+		t->max_idle_timeout = 18446744073709552ULL;
+	}
+}
+
+/* RFC 9000 §18.2: a peer's max_idle_timeout of any size cannot wrap ours */
+static void test_peer_idle_timeout_clamped(void **state)
+{
+	struct sim *m = sim_new(51, TQUIC_VERSION_1);
+
+	(void)state;
+	m->edit_tp = tp_huge_idle;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	/* ours (30 s) is the smaller one */
+	assert_int_equal(m->s[0].c->idle_timeout, 30000000);
+	sim_run(m, m->now + 10000000, NULL);
+	assert_int_equal(m->s[0].c->state, TQUIC_STATE_ESTABLISHED);
+	sim_free(m);
+}
+
+static void tp_ack_exp(struct tquic_tparams *t, int to)
+{
+	if (to == 0) {
+		t->present |= TQUIC_TPB(TQUIC_TP_ACK_DELAY_EXPONENT) |
+			      TQUIC_TPB(TQUIC_TP_MAX_ACK_DELAY);
+		t->ack_delay_exponent = 11;
+		t->max_ack_delay = 40;
+	}
+}
+
+/* RFC 9000 §18.2, §19.3: the peer's ACK Delay is in its own units */
+static void test_peer_ack_delay_exponent_applied(void **state)
+{
+	struct sim *m = sim_new(52, TQUIC_VERSION_1);
+
+	(void)state;
+	m->edit_tp = tp_ack_exp;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	assert_int_equal(m->s[0].c->pr.ack_delay_exponent, 11);
+	assert_int_equal(m->s[0].c->pr.max_ack_delay, 40000);
+	/* the server did not send any: it keeps the default */
+	assert_int_equal(m->s[1].c->pr.ack_delay_exponent, 3);
+	sim_free(m);
+}
+
+static void tp_small_udp(struct tquic_tparams *t, int to)
+{
+	if (to == 1) {
+		t->present |= TQUIC_TPB(TQUIC_TP_MAX_UDP_PAYLOAD_SIZE);
+		t->max_udp_payload_size = 1200;
+	}
+}
+
+/* RFC 9000 §18.2: no datagram larger than the peer's max_udp_payload_size */
+static void test_peer_max_udp_payload_honoured(void **state)
+{
+	struct sim *m = sim_new(53, TQUIC_VERSION_1);
+
+	(void)state;
+	/* without the limit the server's flight fills whole datagrams */
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	assert_true(m->max_len_to[0] > 1200);
+	sim_free(m);
+	m = sim_new(53, TQUIC_VERSION_1);
+	m->edit_tp = tp_small_udp;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	/* the 3000-byte Handshake flight went in datagrams of 1200 at most */
+	assert_int_equal(m->max_len_to[0], 1200);
+	assert_int_equal(m->s[0].got[TQUIC_LEVEL_HANDSHAKE], SERVER_FLIGHT);
+	sim_free(m);
+}
+
+/*
+ * RFC 9000 §13.2.4: a peer that skips 2^30 packet numbers between packets
+ * makes ranges of 9 bytes each; 31 of them did not fit the encoder's 256
+ * bytes, the ACK was never sent and its deadline stayed in the past.
+ */
+static void test_ack_many_gaps_sent(void **state)
+{
+	struct sim *m = sim_new(54, TQUIC_VERSION_1);
+	struct tquic_conn *c = m->s[0].c, *s = m->s[1].c;
+	struct tquic_space *sp = &c->lvl[TQUIC_LEVEL_APP].space;
+	u64 t;
+	int i;
+
+	(void)state;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	sim_run(m, m->now + 500000, NULL);
+	for (i = 0; i < 40; i++) {
+		assert_int_equal(sp->ack_eliciting_in_flight, 0);
+		assert_int_equal(sp->base, sp->next);
+		sp->next += (1ULL << 30) + 8;
+		sp->base = sp->next;
+		tquic_conn_ping(c);
+		sim_flush(m, 0);
+		sim_run(m, m->now + 200000, NULL);
+	}
+	assert_int_equal(s->lvl[TQUIC_LEVEL_APP].ackrx.n, TQUIC_ACKRX_RANGES);
+	/* every PING was acknowledged at once: no probe timeouts */
+	assert_int_equal(c->stats.ptos, 0);
+	assert_int_equal(sp->ack_eliciting_in_flight, 0);
+	assert_int_equal(s->lvl[TQUIC_LEVEL_APP].ackrx.pending, 0);
+	t = tquic_conn_timeout(s);
+	assert_true(t == 0 || t > m->now);
+	assert_int_equal(c->state, TQUIC_STATE_ESTABLISHED);
+	sim_free(m);
+}
+
 /* the client's first Initial, as sim_new()'s client sends it */
 static size_t sim_client_initial(struct sim *m, u8 *buf)
 {
@@ -1474,6 +1603,10 @@ int main(void)
 		cmocka_unit_test(test_integrity_limit),
 		cmocka_unit_test(test_keepalive),
 		cmocka_unit_test(test_pacing),
+		cmocka_unit_test(test_peer_idle_timeout_clamped),
+		cmocka_unit_test(test_peer_ack_delay_exponent_applied),
+		cmocka_unit_test(test_peer_max_udp_payload_honoured),
+		cmocka_unit_test(test_ack_many_gaps_sent),
 		cmocka_unit_test(test_junk_initial_no_conn),
 		cmocka_unit_test(test_accept_is_the_glue_path),
 		cmocka_unit_test(test_amp_check_catches_miscount),
