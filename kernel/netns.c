@@ -40,6 +40,8 @@ struct tquic_owner {
 };
 
 static unsigned int tquic_net_id __read_mostly;
+/* namespaces whose state is set up: each holds one object, its token key */
+static atomic_long_t tquic_nets = ATOMIC_LONG_INIT(0);
 
 /**
  * tquic_net() - the tquic state of a network namespace
@@ -188,8 +190,12 @@ static int tquic_netns_proc_show(struct seq_file *seq, void *v)
 	mutex_lock(&tn->lock);
 	seq_printf(seq, "tquic %s\nconnections %u\nlisteners %u\n",
 		   TQUIC_VERSION, tn->nconns, tn->nlisteners);
-	/* the whole module's, every namespace's: 0 when nothing is left */
-	seq_printf(seq, "objects %ld\n", tquic_mem_live());
+	/*
+	 * What the whole module holds, in every namespace, beyond each
+	 * namespace's token key: 0 when no socket or connection is left
+	 */
+	seq_printf(seq, "objects %ld\n",
+		   tquic_mem_live() - atomic_long_read(&tquic_nets));
 	seq_printf(seq, "stateless_resets sent %llu received %llu\n",
 		   tn->resets_sent, tn->resets_rx);
 	list_for_each_entry(ts, &tn->socks, node)
@@ -239,6 +245,7 @@ static int __net_init tquic_netns_init_net(struct net *net)
 	root_gid = make_kgid(net->user_ns, 0);
 	if (uid_valid(root_uid) && gid_valid(root_gid))
 		proc_set_user(tn->proc, root_uid, root_gid);
+	atomic_long_inc(&tquic_nets);
 	return 0;
 }
 
@@ -296,6 +303,7 @@ static void __net_exit tquic_netns_exit_net(struct net *net)
 	proc_remove(tn->proc);
 	mutex_destroy(&tn->lock);
 	tquic_aead_free(tn->token_key);
+	atomic_long_dec(&tquic_nets);
 }
 
 static struct pernet_operations tquic_net_ops = {

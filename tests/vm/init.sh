@@ -3,7 +3,8 @@
 #
 # /init of the VM bench's initramfs: mount the host's root read-only over
 # virtio 9p, give it writable tmpfs where programs write, mount the results
-# share, run the job the host left there, then power off.
+# share, switch to that root, run the job the host left there, then power
+# off.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -48,18 +49,18 @@ mkdir -p "$R/tmp/tquic-vm"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 \
 	results "$R/tmp/tquic-vm" || { echo "tquic-vm: cannot mount results"; poweroff -f; }
 
-# The kernel's own module requests (crypto_alloc_aead("gcm(aes)") loading
-# gcm, say) run modprobe in PID 1's root, the initramfs: send them into the
-# host's root, where the modules are.
-cat > /bin/modprobe-host <<EOS
-#!/bin/busybox sh
-exec /bin/busybox chroot $R /sbin/modprobe "\$@"
-EOS
-chmod 0755 /bin/modprobe-host
-echo /bin/modprobe-host > /proc/sys/kernel/modprobe
-
+# The host's root becomes the root (switch_root moves it onto /, not a
+# chroot: a chrooted process may not make a user namespace, and tests make
+# them), and PID 1 goes on there: the kernel's own module requests
+# (crypto_alloc_aead("gcm(aes)") loading gcm, say) then find the host's
+# modprobe and modules. The host's static busybox powers off at the end.
+cat > "$R/tmp/tquic-vm-stage2" <<'EOS'
+#!/bin/sh
+echo /sbin/modprobe > /proc/sys/kernel/modprobe
 echo "tquic-vm: running job (uptime $(cut -d" " -f1 /proc/uptime) s)"
-chroot "$R" /bin/sh /tmp/tquic-vm/job.sh
+/bin/sh /tmp/tquic-vm/job.sh
 echo "tquic-vm: job exited $?"
 sync
-poweroff -f
+/bin/busybox poweroff -f
+EOS
+exec switch_root "$R" /bin/sh /tmp/tquic-vm-stage2

@@ -68,7 +68,7 @@ fi
 rm -rf "$RES"
 mkdir -p "$RES"
 
-# The job the guest's init runs in the chroot of the host's root.
+# The job the guest's init runs in the host's root.
 {
 	echo "#!/bin/sh"
 	echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -7,8 +7,14 @@ tquic_load() {
 	insmod "$TQUIC_MODULE" "$@"
 }
 
+# tquic_unload: rmmod, and fail if the module said at its exit that
+# objects it allocated were never freed (a leak the slab figures could
+# miss: vmalloc'd connections are counted too)
 tquic_unload() {
-	rmmod tquic
+	local n
+	n=$(dmesg | wc -l)
+	rmmod tquic || return 1
+	! dmesg | tail -n +$((n + 1)) | grep 'objects leaked'
 }
 
 tquic_loaded() {
@@ -19,7 +25,7 @@ tquic_loaded() {
 # test did.
 tquic_unload_if_loaded() {
 	if tquic_loaded; then
-		rmmod tquic
+		tquic_unload
 	fi
 }
 
