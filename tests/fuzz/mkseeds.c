@@ -3,7 +3,8 @@
  * mkseeds DIR: write the fuzzers' seed corpora, made with kernel/core's
  * own writers: DIR/frame (one seed per frame type), DIR/tparams (client
  * and server parameters), DIR/packet (protected v1 and v2 Initials that
- * decrypt, a coalesced datagram, Retry, Version Negotiation, short).
+ * decrypt, a coalesced datagram, Retry, Version Negotiation, short),
+ * DIR/conn (fuzz_conn scripts that complete a handshake, then do more).
  */
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fuzz_conn.h"
 #include "header.h"
 #include "keys.h"
 #include "protect.h"
@@ -153,6 +155,229 @@ static void seeds_packet(void)
 	free(b);
 }
 
+/* ---- fuzz_conn scripts (fuzz_conn.h) ---- */
+
+struct script {
+	u8 b[1024];
+	size_t n;
+};
+
+static void emit(struct script *s, const int *v)
+{
+	for (; *v >= 0; v++) {
+		if (s->n == sizeof(s->b))
+			exit(1);
+		s->b[s->n++] = (u8)*v;
+	}
+}
+
+/* one operation and its argument bytes */
+#define OP(s, ...)	emit((s), (const int[]){ __VA_ARGS__, -1 })
+
+static void hdr(struct script *s, u32 seed, u8 cfg, u8 tp)
+{
+	s->n = 0;
+	OP(s, seed & 0xff, (seed >> 8) & 0xff, (seed >> 16) & 0xff,
+	   seed >> 24, cfg, tp);
+}
+
+/* STEPS events of the simulator within MS, LOSS %, JITTER ms, MANGLE % */
+static void run_for(struct script *s, int steps, int ms, int loss, int jitter,
+		    int mangle)
+{
+	OP(s, FC_RUN, steps - 1, loss, jitter, mangle, ms / 100 - 1);
+}
+
+/* ... within a second */
+static void run(struct script *s, int steps, int loss, int jitter, int mangle)
+{
+	run_for(s, steps, 1000, loss, jitter, mangle);
+}
+
+/* a clean handshake and a little after it */
+static void handshake(struct script *s)
+{
+	run(s, 256, 0, 0, 0);
+	run(s, 64, 0, 0, 0);
+}
+
+/* both sides PING, the simulator carries it */
+static void ping_both(struct script *s)
+{
+	OP(s, FC_PING, 0);
+	OP(s, FC_PING, 1);
+	run(s, 64, 0, 0, 0);
+}
+
+/* deliver every datagram queued toward SIDE, in order */
+static void deliver_all(struct script *s, int side)
+{
+	OP(s, FC_DELIVER, side | 6 << 1, 0, 0);
+}
+
+static void put_script(int *i, const struct script *s)
+{
+	put("conn", (*i)++, s->b, s->n);
+}
+
+#define SEAL_APP	(2 << FC_SEAL_LEVEL_SHIFT)
+#define SEAL_INITIAL	(0 << FC_SEAL_LEVEL_SHIFT)
+
+static void seeds_conn(void)
+{
+	struct script s;
+	int i = 0, k;
+
+	/* v1, AES-128-GCM: handshake, PINGs */
+	hdr(&s, 1, 0, 0);
+	handshake(&s);
+	ping_both(&s);
+	put_script(&i, &s);
+
+	/* v2, ChaCha20-Poly1305, keepalives for five seconds */
+	hdr(&s, 2, FC_CFG_V2 | 2 << FC_CFG_ALG_SHIFT | FC_CFG_KEEPALIVE, 0);
+	handshake(&s);
+	run_for(&s, 256, 5000, 0, 0, 0);
+	put_script(&i, &s);
+
+	/* a Retry first */
+	hdr(&s, 3, FC_CFG_RETRY, 0);
+	handshake(&s);
+	ping_both(&s);
+	put_script(&i, &s);
+
+	/* loss, reordering and mangling, then a clean stretch */
+	hdr(&s, 4, 0, 0);
+	run_for(&s, 256, 10000, 20, 5, 5);
+	run(&s, 256, 0, 0, 0);
+	put_script(&i, &s);
+
+	/* AES-256-GCM, a Handshake flight past the amplification budget */
+	hdr(&s, 5, FC_CFG_BIG_FLIGHT | 1 << FC_CFG_ALG_SHIFT, 0);
+	handshake(&s);
+	ping_both(&s);
+	put_script(&i, &s);
+
+	/* key updates from either side */
+	hdr(&s, 6, 0, 0);
+	handshake(&s);
+	OP(&s, FC_KEY_UPDATE, 0);
+	ping_both(&s);
+	OP(&s, FC_ADVANCE, 2, 3);
+	ping_both(&s);
+	OP(&s, FC_KEY_UPDATE, 1);
+	ping_both(&s);
+	put_script(&i, &s);
+
+	/* new CIDs, both sides move on */
+	hdr(&s, 7, 0, 0);
+	handshake(&s);
+	OP(&s, FC_ROTATE_CID, 0);
+	ping_both(&s);
+	OP(&s, FC_ROTATE_CID, 1);
+	ping_both(&s);
+	OP(&s, FC_ROTATE_CID, 0);
+	ping_both(&s);
+	put_script(&i, &s);
+
+	/* the client closes */
+	hdr(&s, 8, 0, 0);
+	handshake(&s);
+	OP(&s, FC_CLOSE, 0 | 2, 0x42);
+	run(&s, 256, 0, 0, 0);
+	put_script(&i, &s);
+
+	/*
+	 * Sealed 1-RTT packets in the place of ones the harness dropped (so
+	 * that their ACKs name packets that were sent): ACK, NEW_CONNECTION_ID
+	 * and PATH_CHALLENGE to the server; a PING in the next key phase to
+	 * the client, which starts a key update.
+	 */
+	hdr(&s, 9, 0, 0);
+	handshake(&s);
+	OP(&s, FC_PING, 0);
+	OP(&s, FC_SEND, 0, 0);
+	OP(&s, FC_DELIVER, 1 | 1 << 1, 0, 0);
+	OP(&s, FC_SEAL, FC_SEAL_TO_SERVER | SEAL_APP, 0, 2,
+	   FC_FT_ACK, 0, 2, FC_FT_NEW_CID, 5, 0, FC_FT_PATH_CHALLENGE, 0, 0);
+	OP(&s, FC_SEND, 1, 0);
+	run(&s, 64, 0, 0, 0);
+	OP(&s, FC_PING, 1);
+	OP(&s, FC_SEND, 1, 0);
+	OP(&s, FC_DELIVER, 0 | 1 << 1, 0, 0);
+	OP(&s, FC_SEAL, SEAL_APP | FC_SEAL_NEXT_PHASE, 0, 0, FC_FT_PING, 0, 0);
+	OP(&s, FC_SEND, 0, 0);
+	run(&s, 64, 0, 0, 0);
+	ping_both(&s);
+	put_script(&i, &s);
+
+	/* the handshake step by step: send, deliver all, the other way */
+	hdr(&s, 10, 0, 0);
+	for (k = 0; k < 4; k++) {
+		OP(&s, FC_SEND, 0, 0);
+		deliver_all(&s, 1);
+		OP(&s, FC_SEND, 1, 0);
+		deliver_all(&s, 0);
+	}
+	OP(&s, FC_ADVANCE, 1, 5);
+	OP(&s, FC_NEXT);
+	OP(&s, FC_NEXT);
+	put_script(&i, &s);
+
+	/* the peer's transport parameters changed */
+	hdr(&s, 11, 0, FC_TP_IDLE | FC_TP_UDP_PAYLOAD | FC_TP_ACK_DELAY_EXP |
+	    FC_TP_MAX_ACK_DELAY | FC_TP_CID_LIMIT);
+	handshake(&s);
+	ping_both(&s);
+	put_script(&i, &s);
+
+	/* a 200 ms idle timeout runs out */
+	hdr(&s, 12, 3 << FC_CFG_IDLE_SHIFT, 0);
+	handshake(&s);
+	OP(&s, FC_ADVANCE, 2, 1);
+	OP(&s, FC_NEXT);
+	OP(&s, FC_NEXT);
+	put_script(&i, &s);
+
+	/* a sealed Initial with 320 bytes of CRYPTO makes the server */
+	hdr(&s, 13, 0, 0);
+	OP(&s, FC_SEAL, FC_SEAL_TO_SERVER | SEAL_INITIAL | FC_SEAL_PAD, 0, 0,
+	   FC_FT_CRYPTO_NEXT, 0, 40);
+	OP(&s, FC_SEND, 1, 0);
+	handshake(&s);
+	put_script(&i, &s);
+
+	/* PINGs with gaps in their packet numbers: many ACK ranges */
+	hdr(&s, 14, 0, 0);
+	handshake(&s);
+	for (k = 0; k < 12; k++)
+		OP(&s, FC_SEAL, SEAL_APP | FC_SEAL_ODD_PN, 4, 0,
+		   FC_FT_PING, 0, 0);
+	OP(&s, FC_SEND, 0, 0);
+	run(&s, 64, 0, 0, 0);
+	put_script(&i, &s);
+
+	/* a Version Negotiation that lists our version, a forged Retry */
+	hdr(&s, 15, 0, 0);
+	OP(&s, FC_RETRY_VN, 3, 3);
+	OP(&s, FC_RETRY_VN, 1, 5);
+	handshake(&s);
+	put_script(&i, &s);
+
+	/* the server's stateless reset ends it for the client */
+	hdr(&s, 16, 0, 0);
+	handshake(&s);
+	OP(&s, FC_RESET, 0, 10);
+	run(&s, 64, 0, 0, 0);
+	put_script(&i, &s);
+
+	/* v2, Retry and 30% loss each way */
+	hdr(&s, 17, FC_CFG_V2 | FC_CFG_RETRY, 0);
+	run_for(&s, 256, 20000, 30, 10, 0);
+	run(&s, 256, 0, 0, 0);
+	put_script(&i, &s);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -164,5 +389,6 @@ int main(int argc, char **argv)
 	seeds_frame();
 	seeds_tparams();
 	seeds_packet();
+	seeds_conn();
 	return 0;
 }

@@ -14,7 +14,10 @@ load lib/topology
 load lib/gatewayd
 
 TQNL="$TQUIC_TOP/tests/tools/tqnl"
-NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+# as_nobody CMD...: CMD as user nobody, without capabilities
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
 
 setup_file() {
 	topo_create "delay=5ms"
@@ -58,11 +61,11 @@ proc_is() { [ "$(proc_field "$1" "$2")" = "$3" ]; }
 	if [ -e /proc/sys/kernel/unprivileged_userns_clone ]; then
 		sysctl -q -w kernel.unprivileged_userns_clone=1
 	fi
-	run $NOBODY unshare -Urn sh -c "ip link set lo up; $TQNL listen 127.0.0.1 4500"
+	run as_nobody unshare -Urn sh -c "ip link set lo up; $TQNL listen 127.0.0.1 4500"
 	echo "$output"
 	assert_failure
 	assert_output --partial "listen: Operation not permitted"
-	run $NOBODY unshare -Urn "$TQNL" connect 127.0.0.1 4500 1000 0
+	run as_nobody unshare -Urn "$TQNL" connect 127.0.0.1 4500 1000 0
 	echo "$output"
 	assert_failure
 	assert_output --partial "connect: Operation not permitted"
@@ -78,11 +81,11 @@ proc_is() { [ "$(proc_field "$1" "$2")" = "$3" ]; }
 	run "$TQNL" dump
 	assert_success
 	assert_output "0 connections"
-	run $NOBODY "$TQNL" dump
+	run as_nobody "$TQNL" dump
 	echo "$output"
 	assert_failure
 	assert_output --partial "dump: Operation not permitted"
-	run $NOBODY cat /proc/net/tquic
+	run as_nobody cat /proc/net/tquic
 	assert_failure
 	assert_output --partial "Permission denied"
 	run cat /proc/net/tquic
