@@ -34,9 +34,11 @@
  *    HANDSHAKE_DONE or NEW_TOKEN from the client; nothing sent while
  *    draining or closed (§10.2.2); no state ever goes back;
  *  - the listener's stateless answers are smaller than what they answer;
- *  - sizes: a datagram is at most the cap given to tquic_conn_send() and
- *    TQUIC_MAX_DGRAM; a client datagram with an Initial packet, and a
- *    server datagram with an ack-eliciting Initial, has 1200 bytes or
+ *  - sizes: a datagram is at most the cap given to tquic_conn_send(),
+ *    TQUIC_MAX_DGRAM and the max_udp_payload_size the harness gave the
+ *    side in its peer's transport parameters (RFC 9000 §18.2; the script
+ *    may lower it to 1200); a client datagram with an Initial packet, and
+ *    a server datagram with an ack-eliciting Initial, has 1200 bytes or
  *    more (RFC 9000 §14.1);
  *  - no busy loop: when tquic_conn_timeout() is due, tquic_conn_on_timeout()
  *    and the send after it must move the deadline on, send something or
@@ -117,6 +119,7 @@ struct side {
 	unsigned int tx_gen;		/* its 1-RTT key generation */
 	unsigned int noprog;		/* timer runs without progress */
 	bool established;		/* it got there (for the trace) */
+	u64 peer_max_udp;		/* the peer's max_udp_payload_size */
 	u8 ord[QMAX];			/* queue toward it, oldest first */
 	u32 used;			/* slots in use */
 	int nq;
@@ -547,6 +550,10 @@ static size_t flush(struct fz *z, int from, size_t cap, unsigned int jitter)
 		if (n > cap || n > TQUIC_MAX_DGRAM)
 			BUG("%s sent %zu bytes with a cap of %zu",
 			    side_name[from], n, cap);
+		if (sd->peer_max_udp && n > sd->peer_max_udp)
+			BUG("%s sent %zu bytes to a peer that takes %llu",
+			    side_name[from], n,
+			    (unsigned long long)sd->peer_max_udp);
 		if (state >= TQUIC_STATE_DRAINING)
 			BUG("%s sent in state %d", side_name[from], state);
 		flags = check_emitted(z, from, buf, n, state);
@@ -648,7 +655,10 @@ static void peer_tparams(struct side *sd)
 		else
 			memcpy(buf, peer->local_tp_buf, len);
 	}
-	tquic_conn_set_peer_tparams(sd->c, buf, len);
+	/* RFC 9000 §18.2: what the other side will take, as it was told */
+	if (!tquic_conn_set_peer_tparams(sd->c, buf, len) &&
+	    !tquic_tparams_read(buf, len, peer->is_server, &t))
+		sd->peer_max_udp = t.max_udp_payload_size;
 }
 
 /* TLS messages are runs of one byte value; only their lengths count. */
@@ -737,6 +747,7 @@ static bool accept_server(struct fz *z, const struct tquic_conn_cfg *cfg)
 	sd->tx_gen = 0;
 	sd->noprog = 0;
 	sd->established = false;
+	sd->peer_max_udp = 0;
 	sd->last_state = TQUIC_STATE_HANDSHAKE;
 	z->srv_rx = 0;
 	z->srv_tx_unvalidated = 0;
