@@ -95,6 +95,7 @@ static void tquic_conn_discard(struct tquic_conn *c, enum tquic_level level)
 	l->probes = 0;
 	/* RFC 9002 A.6: the backoff restarts with the space gone */
 	c->pto_count = 0;
+	c->pto_fired = 0;
 }
 
 /*
@@ -427,8 +428,10 @@ static u64 tquic_conn_frames(struct tquic_conn *c, u64 now,
 			if (level == TQUIC_LEVEL_HANDSHAKE)
 				c->peer_validated_us = true;
 			/* RFC 9002 A.7 */
-			if (c->is_server || c->peer_validated_us)
+			if (c->is_server || c->peer_validated_us) {
 				c->pto_count = 0;
+				c->pto_fired = 0;
+			}
 			continue;
 		case TQUIC_FT_CONNECTION_CLOSE:
 		case TQUIC_FT_CONNECTION_CLOSE_APP:
@@ -1054,7 +1057,7 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	u64 token = 0, pn = l->space.next;
 	int hdr_len, n;
 
-	if (l->space.next - l->space.base >= l->space.cap)
+	if (!tquic_space_make_room(&l->space))
 		return 0;	/* too much unacknowledged: wait for ACKs */
 	pn_len = tquic_pn_enc_len(pn, l->space.has_acked ?
 				  (s64)l->space.largest_acked : -1);
@@ -1292,9 +1295,22 @@ size_t tquic_conn_send(struct tquic_conn *c, u64 now, u8 *buf, size_t cap)
 	return used;
 }
 
+/*
+ * RFC 9000 §8.1, RFC 9002 §6.2.2.1: before the client's address is
+ * validated the server may send three times what it received. It is
+ * blocked once what is left is too little for the datagram it would
+ * need: 1200 bytes while its probes may carry an Initial (which is
+ * padded, §14.1), or any datagram at all.
+ */
 static bool tquic_conn_amp_blocked(const struct tquic_conn *c)
 {
-	return !c->addr_validated && c->amp_tx >= 3 * c->amp_rx;
+	u64 budget = 3 * c->amp_rx, need;
+
+	if (c->addr_validated)
+		return false;
+	need = c->lvl[TQUIC_LEVEL_INITIAL].discarded ? 1 :
+	       TQUIC_MIN_INITIAL_DGRAM;
+	return budget < c->amp_tx + need;
 }
 
 /* RFC 9002 A.8 GetPtoTimeAndSpace(); returns 0 when no PTO is armed. */
@@ -1328,7 +1344,8 @@ static u64 tquic_conn_pto_time(const struct tquic_conn *c, int *level)
 		if (i == TQUIC_LEVEL_APP && !c->confirmed)
 			continue;
 		t = tquic_space_pto_time(&l->space, &c->pr,
-					 i == TQUIC_LEVEL_APP, c->pto_count);
+					 i == TQUIC_LEVEL_APP, c->pto_count,
+					 c->pto_fired);
 		if (t && (!best || t < best)) {
 			best = t;
 			*level = i;
@@ -1378,11 +1395,13 @@ u64 tquic_conn_timeout(const struct tquic_conn *c)
 			continue;
 		loss = tquic_min_time(loss, l->space.loss_time);
 		/*
-		 * An ACK that the amplification limit holds back waits for
-		 * the peer's next datagram, not for a timer that would fire
-		 * again at once (RFC 9000 §8.1).
+		 * An ACK that the amplification limit (RFC 9000 §8.1) or a
+		 * ring of unacknowledged packets holds back waits for the
+		 * peer's next datagram, not for a timer that would fire
+		 * again at once.
 		 */
-		if (l->any_rx && l->ackrx.pending && !tquic_conn_amp_blocked(c))
+		if (l->any_rx && l->ackrx.pending && !tquic_conn_amp_blocked(c) &&
+		    !tquic_space_blocked(&l->space))
 			t = tquic_min_time(t, l->ackrx.deadline);
 	}
 	if (loss)
@@ -1448,6 +1467,7 @@ void tquic_conn_on_timeout(struct tquic_conn *c, u64 now)
 	c->pto_count++;
 	c->stats.ptos++;
 	c->pto_anchor = now;
+	c->pto_fired = now;
 	c->lvl[level].probes = c->lvl[level].space.ack_eliciting_in_flight ?
 			       2 : 1;
 	tquic_cstream_resend_unacked(&c->lvl[level].cout);

@@ -202,6 +202,7 @@ struct tquic_conn {
 
 	unsigned int pto_count;
 	u64 pto_anchor;
+	u64 pto_fired;		/* when a PTO last fired, 0 after a reset */
 	u64 idle_timeout;	/* negotiated, microseconds; 0: none */
 	u64 idle_deadline;
 	u64 keepalive;		/* microseconds; 0: none */

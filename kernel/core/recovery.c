@@ -85,6 +85,55 @@ s64 tquic_space_on_sent(struct tquic_space *s, struct tquic_path_rec *pr,
 	return (s64)s->next++;
 }
 
+/* a record whose loss or acknowledgement changes nothing: an ACK-only packet */
+static bool tquic_sent_is_idle(const struct tquic_sent *p)
+{
+	return !(p->flags & (TQUIC_SENT_ACK_ELICITING | TQUIC_SENT_IN_FLIGHT));
+}
+
+static void tquic_space_advance(struct tquic_space *s);
+
+/**
+ * tquic_space_make_room() - room for one more packet record?
+ * @s: space
+ *
+ * When the ring is full, the oldest records of packets that were neither
+ * ack-eliciting nor in flight (ACK-only packets, which a peer never has
+ * to acknowledge) are forgotten to make room: a peer that acknowledges
+ * nothing cannot stop us from acknowledging it.
+ *
+ * Return: true when tquic_space_on_sent() will find room.
+ */
+bool tquic_space_make_room(struct tquic_space *s)
+{
+	while (s->next - s->base >= s->cap) {
+		struct tquic_sent *p = tquic_slot(s, s->base);
+
+		if (p->pn == s->base && (p->flags & TQUIC_SENT_PRESENT) &&
+		    !tquic_sent_is_idle(p))
+			return false;
+		p->flags = 0;
+		s->base++;
+		tquic_space_advance(s);
+	}
+	return true;
+}
+
+/**
+ * tquic_space_blocked() - is the ring full of packets that must be answered?
+ * @s: space
+ *
+ * Return: true when no packet can be sent in this space until the peer
+ * acknowledges (or loss detection declares lost) some of ours.
+ */
+bool tquic_space_blocked(const struct tquic_space *s)
+{
+	const struct tquic_sent *p = &s->ring[s->base & (s->cap - 1)];
+
+	return s->next - s->base >= s->cap && p->pn == s->base &&
+	       (p->flags & TQUIC_SENT_PRESENT) && !tquic_sent_is_idle(p);
+}
+
 static void tquic_space_forget(struct tquic_space *s, struct tquic_sent *p)
 {
 	if ((p->flags & TQUIC_SENT_ACK_ELICITING) && s->ack_eliciting_in_flight)
@@ -296,19 +345,25 @@ void tquic_space_discard(struct tquic_space *s, struct tquic_path_rec *pr)
  * @pr: its path
  * @with_ack_delay: add max_ack_delay (application data, once confirmed)
  * @pto_count: consecutive PTOs so far (RFC 9002 §6.2.1 backoff)
+ * @fired: when the last PTO fired (0: none since the backoff was reset)
+ *
+ * The timer runs from the last ack-eliciting packet, or from the last PTO
+ * if that is later: a PTO whose probe could not be sent (no room, no
+ * budget) is re-armed one backed-off period on, never in the past.
  *
  * Return: the time, or 0 when nothing ack-eliciting is in flight.
  */
 u64 tquic_space_pto_time(const struct tquic_space *s,
 			 const struct tquic_path_rec *pr, bool with_ack_delay,
-			 unsigned int pto_count)
+			 unsigned int pto_count, u64 fired)
 {
-	u64 pto;
+	u64 pto, from;
 
 	if (!s->ack_eliciting_in_flight)
 		return 0;
 	pto = tquic_rtt_pto(&pr->rtt, pr->max_ack_delay, with_ack_delay);
 	if (pto_count > 16)
 		pto_count = 16;	/* caps the backoff well past any idle timeout */
-	return s->last_ack_eliciting + (pto << pto_count);
+	from = fired > s->last_ack_eliciting ? fired : s->last_ack_eliciting;
+	return from + (pto << pto_count);
 }

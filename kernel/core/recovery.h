@@ -113,6 +113,8 @@ void tquic_space_detect_lost(struct tquic_space *s, struct tquic_path_rec *pr,
 void tquic_space_discard(struct tquic_space *s, struct tquic_path_rec *pr);
 u64 tquic_space_pto_time(const struct tquic_space *s,
 			 const struct tquic_path_rec *pr, bool with_ack_delay,
-			 unsigned int pto_count);
+			 unsigned int pto_count, u64 fired);
+bool tquic_space_make_room(struct tquic_space *s);
+bool tquic_space_blocked(const struct tquic_space *s);
 
 #endif /* _TQUIC_CORE_RECOVERY_H */

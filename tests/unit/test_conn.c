@@ -68,8 +68,10 @@ struct sim {
 	void (*edit_tp)(struct tquic_tparams *t, int to);
 };
 
-/* keepalive_ms of the connections sim_new() and sim_accept() make */
+/* keepalive_ms and idle_timeout_ms of the connections sim_new() and
+ * sim_accept() make */
 static u64 sim_keepalive_ms;
+static u64 sim_idle_ms = 30000;
 static const u8 sim_reset_key[32] = { 0x5e, 0x70 };
 
 static const u8 hs_secret_c[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
@@ -250,7 +252,7 @@ static struct sim *sim_new(u32 seed, u32 version)
 	memset(cfg.scid, 0xc1, 8);
 	cfg.dcid_len = 8;
 	memset(cfg.dcid, 0xd0, 8);
-	cfg.idle_timeout_ms = 30000;
+	cfg.idle_timeout_ms = sim_idle_ms;
 	cfg.keepalive_ms = sim_keepalive_ms;
 	cfg.now = m->now;
 	assert_int_equal(tquic_conn_init(m->s[0].c, &cfg, &m->s[0].ops), 0);
@@ -362,7 +364,7 @@ static void sim_deliver(struct sim *m, struct dgram *d)
 /* TQUIC_ACCEPT_NEW: the server, from the configuration the verdict gave */
 static void sim_accept(struct sim *m, struct tquic_conn_cfg *cfg)
 {
-	cfg->idle_timeout_ms = 30000;
+	cfg->idle_timeout_ms = sim_idle_ms;
 	cfg->keepalive_ms = sim_keepalive_ms;
 	m->accepted = *cfg;
 	assert_int_equal(tquic_conn_init(m->s[1].c, cfg, &m->s[1].ops), 0);
@@ -443,6 +445,7 @@ static bool server_up(const struct sim *m)
 static bool sim_run(struct sim *m, u64 until,
 		    bool (*done)(const struct sim *m))
 {
+	u64 last_now = 0, spins = 0;
 	u8 hello[300];
 
 	memset(hello, 0x01, sizeof(hello));
@@ -493,6 +496,16 @@ static bool sim_run(struct sim *m, u64 until,
 			if (d.to == 1)
 				sim_flush(m, 0);
 			continue;
+		}
+		/* a timer that fires and leaves its deadline where it was,
+		 * sending nothing, would fire for ever (a busy loop) */
+		if (m->now == last_now) {
+			if (++spins > 10000)
+				fail_msg("busy loop: timers due at %llu fire with nothing sent",
+					 (unsigned long long)m->now);
+		} else {
+			spins = 0;
+			last_now = m->now;
 		}
 		for (i = 0; i < 2; i++) {
 			if (i == 1 && !server_up(m))
@@ -1583,6 +1596,79 @@ static void test_amp_check_catches_miscount(void **state)
 	}
 }
 
+static bool server_exists(const struct sim *m)
+{
+	return server_up(m);
+}
+
+/*
+ * RFC 9002 §6.2.2.1: a server whose client went silent after its first
+ * Initial, without an idle timeout, stops short of the amplification
+ * limit by less than a padded datagram. Its PTO was still armed, fired
+ * without sending anything, and once the backoff was capped (after 17
+ * PTOs) stayed in the past: the timer fired at every tick.
+ */
+static void test_amp_blocked_pto_not_armed(void **state)
+{
+	struct sim *m;
+	struct tquic_conn *s;
+	u64 t;
+
+	(void)state;
+	sim_idle_ms = 0;
+	m = sim_new(61, TQUIC_VERSION_1);
+	assert_true(sim_run(m, m->now + 1000000, server_exists));
+	sim_idle_ms = 30000;
+	assert_int_equal(m->s[1].c->idle_timeout, 0);
+	/* from now on nothing gets through either way */
+	m->loss_pct[0] = 100;
+	m->loss_pct[1] = 100;
+	sim_run(m, m->now + 48ULL * 3600 * 1000000, NULL);
+	s = m->s[1].c;
+	assert_false(s->addr_validated);
+	assert_true(m->bytes_to[0] <= 3 * m->server_rx_before_valid);
+	t = tquic_conn_timeout(s);
+	assert_true(t == 0 || t > m->now);
+	sim_free(m);
+}
+
+/*
+ * A peer that acknowledges nothing: its PINGs, with gaps, each draw an
+ * ACK-only packet, which it never acknowledges. Those filled the 256
+ * records of the 1-RTT space; then nothing more, not even an ACK, could
+ * be sent, and the ACK timer fired at every tick.
+ */
+static void test_unacked_acks_do_not_block(void **state)
+{
+	struct sim *m = sim_new(62, TQUIC_VERSION_1);
+	struct tquic_conn *c = m->s[0].c, *s = m->s[1].c;
+	struct tquic_space *sp = &c->lvl[TQUIC_LEVEL_APP].space;
+	u64 acks;
+	int i;
+
+	(void)state;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	sim_run(m, m->now + 500000, NULL);
+	/* the client hears nothing more: it never acknowledges the ACKs */
+	m->loss_pct[0] = 100;
+	acks = s->stats.pkts_tx;
+	for (i = 0; i < 320; i++) {
+		/* forget our PING and skip a packet number: a gap each time */
+		sp->next += 2;
+		sp->base = sp->next;
+		sp->ack_eliciting_in_flight = 0;
+		tquic_conn_ping(c);
+		sim_flush(m, 0);
+		sim_run(m, m->now + 1000, NULL);
+	}
+	sim_run(m, m->now + 100000, NULL);
+	/* every PING was answered with an ACK, the last ones too */
+	assert_true(s->stats.pkts_tx - acks >= 320);
+	assert_int_equal(s->lvl[TQUIC_LEVEL_APP].ackrx.pending, 0);
+	assert_int_equal(s->state, TQUIC_STATE_ESTABLISHED);
+	sim_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1607,6 +1693,8 @@ int main(void)
 		cmocka_unit_test(test_peer_ack_delay_exponent_applied),
 		cmocka_unit_test(test_peer_max_udp_payload_honoured),
 		cmocka_unit_test(test_ack_many_gaps_sent),
+		cmocka_unit_test(test_amp_blocked_pto_not_armed),
+		cmocka_unit_test(test_unacked_acks_do_not_block),
 		cmocka_unit_test(test_junk_initial_no_conn),
 		cmocka_unit_test(test_accept_is_the_glue_path),
 		cmocka_unit_test(test_amp_check_catches_miscount),

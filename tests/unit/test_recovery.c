@@ -227,12 +227,12 @@ static void test_pto_time(void **state)
 
 	(void)state;
 	setup(&f);
-	assert_true(tquic_space_pto_time(&f.s, &f.pr, true, 0) == 0);
+	assert_true(tquic_space_pto_time(&f.s, &f.pr, true, 0, 0) == 0);
 	send(&f, 1, 5000, 0);
 	/* initial PTO 333 + 4 * 166.5 ms, doubled per count */
-	assert_true(tquic_space_pto_time(&f.s, &f.pr, false, 0) == 5000 + 999000);
-	assert_true(tquic_space_pto_time(&f.s, &f.pr, false, 2) == 5000 + 4 * 999000);
-	assert_true(tquic_space_pto_time(&f.s, &f.pr, true, 0) == 5000 + 999000 + 25000);
+	assert_true(tquic_space_pto_time(&f.s, &f.pr, false, 0, 0) == 5000 + 999000);
+	assert_true(tquic_space_pto_time(&f.s, &f.pr, false, 2, 0) == 5000 + 4 * 999000);
+	assert_true(tquic_space_pto_time(&f.s, &f.pr, true, 0, 0) == 5000 + 999000 + 25000);
 }
 
 int main(void)
