@@ -109,12 +109,14 @@ static int tquic_aead_crypt(struct tquic_aead *a, bool enc, const u8 *nonce,
 	/*
 	 * A scatterlist takes pages of the linear mapping: a buffer on a
 	 * vmapped stack or from vmalloc would be read from the wrong page
-	 * (CONFIG_DEBUG_SG BUGs on it). Refuse it here rather than
-	 * encrypt garbage; the callers use slab memory and skb data.
+	 * (CONFIG_DEBUG_SG BUGs on it). Such a caller is a bug of ours:
+	 * say so once (the VM tests fail on the warning) and refuse,
+	 * rather than encrypt garbage. Callers use slab memory, the
+	 * namespace's datagram buffers and skb data.
 	 */
-	if (!virt_addr_valid(ad) || !virt_addr_valid(data) ||
-	    !virt_addr_valid(data + datalen - 1) ||
-	    (adlen && !virt_addr_valid(ad + adlen - 1)))
+	if (WARN_ON_ONCE(!virt_addr_valid(ad) || !virt_addr_valid(data) ||
+			 !virt_addr_valid(data + datalen - 1) ||
+			 (adlen && !virt_addr_valid(ad + adlen - 1))))
 		return -EFAULT;
 	req = aead_request_alloc(a->tfm, GFP_ATOMIC);
 	if (!req)

@@ -27,7 +27,8 @@ teardown() {
 }
 
 # The token's associated data was a stack array handed to a scatterlist;
-# the AEAD glue now refuses anything outside linear memory, so this check
+# the AEAD glue now warns about and refuses anything outside linear memory,
+# so this check
 # fails if a caller still does that.
 @test "retry token AEAD buffers in linear memory: seal and open pass in the kernel" {
 	dmesg_mark
