@@ -28,8 +28,7 @@ teardown() {
 
 # The token's associated data was a stack array handed to a scatterlist;
 # the AEAD glue now warns about and refuses anything outside linear memory,
-# so this check
-# fails if a caller still does that.
+# so this check fails if a caller still does that.
 @test "retry token AEAD buffers in linear memory: seal and open pass in the kernel" {
 	dmesg_mark
 	run tquic_load selftest=1 dyndbg=+p
