@@ -32,32 +32,6 @@ teardown() {
 	topo_set_link 0 "delay=5ms"
 }
 
-server_psk_conf() {
-	cat <<-CONF
-	[Tunnel]
-	Role=server
-	Listen=$SRV_ADDR:$GW_PORT
-	IdleTimeoutSec=${1:-30}
-	${2:-}
-	[Client:gw1]
-	PSK=$PSK
-	CONF
-}
-
-client_psk_conf() {
-	cat <<-CONF
-	[Tunnel]
-	Role=client
-	Server=$SRV_ADDR:$GW_PORT
-	IdleTimeoutSec=${3:-30}
-	${4:-}
-	[Auth]
-	Name=${1:-gw1}
-	PSK=${2:-$PSK}
-	${5:-}
-	CONF
-}
-
 # both dumps show one established connection with each side's CIDs crossed
 assert_established_pair() {
 	local c s
@@ -77,9 +51,9 @@ assert_established_pair() {
 }
 
 @test "PSK: client and server establish one connection with matching CIDs" {
-	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf)"
+	gw_start server "$TOPO_NS_SRV" "$(gw_psk_server_conf)"
 	gw_wait_log server "listening"
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 30 \
+	gw_start client "$TOPO_NS_GW" "$(gw_psk_client_conf gw1 "$PSK" 30 \
 		"Local=$(wan_gw_addr 0)" "KeyLogFile=$BATS_TEST_TMPDIR/keylog")"
 	assert_established_pair
 	gw_conns "$TOPO_NS_SRV" | grep "peer $(wan_gw_addr 0) port"
@@ -99,9 +73,9 @@ srv_sent_resets() {
 # pair_with_key KEYFILE CLIENT_IDLE: a server keeping its reset key in
 # KEYFILE, a client with keepalive PINGs every second, established
 pair_with_key() {
-	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf 30 "ResetKeyFile=$1")"
+	gw_start server "$TOPO_NS_SRV" "$(gw_psk_server_conf 30 "ResetKeyFile=$1")"
 	gw_wait_log server "listening"
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" "$2" KeepAliveSec=1)"
+	gw_start client "$TOPO_NS_GW" "$(gw_psk_client_conf gw1 "$PSK" "$2" KeepAliveSec=1)"
 	assert_established_pair
 }
 
@@ -110,7 +84,7 @@ pair_with_key() {
 restart_server_forgetting() {
 	gw_forget "$TOPO_NS_SRV"
 	gw_stop server
-	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf 30 "ResetKeyFile=$1")"
+	gw_start server "$TOPO_NS_SRV" "$(gw_psk_server_conf 30 "ResetKeyFile=$1")"
 	gw_wait_log server "listening"
 	T0=$(date +%s%N)
 	gw_unblock "$TOPO_NS_SRV"
@@ -164,12 +138,12 @@ restart_server_forgetting() {
 	local key="$BATS_TEST_TMPDIR/bad-key"
 	head -c 31 /dev/urandom > "$key"
 	chmod 600 "$key"
-	run timeout 10 ip netns exec "$TOPO_NS_SRV" "$GATEWAYD" -c <(server_psk_conf 30 "ResetKeyFile=$key")
+	run timeout 10 ip netns exec "$TOPO_NS_SRV" "$GATEWAYD" -c <(gw_psk_server_conf 30 "ResetKeyFile=$key")
 	assert_failure
 	assert_output --partial "a stateless reset key file holds 32 bytes"
 	head -c 32 /dev/urandom > "$key"
 	chmod 644 "$key"
-	run timeout 10 ip netns exec "$TOPO_NS_SRV" "$GATEWAYD" -c <(server_psk_conf 30 "ResetKeyFile=$key")
+	run timeout 10 ip netns exec "$TOPO_NS_SRV" "$GATEWAYD" -c <(gw_psk_server_conf 30 "ResetKeyFile=$key")
 	assert_failure
 	assert_output --partial "must be readable by its owner only"
 }
@@ -262,24 +236,24 @@ ServerName=other.test")"
 }
 
 @test "PSK: a wrong key and an unknown identity are refused, each logged with its reason" {
-	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf)"
+	gw_start server "$TOPO_NS_SRV" "$(gw_psk_server_conf)"
 	gw_wait_log server "listening"
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$(gw_psk)")"
+	gw_start client "$TOPO_NS_GW" "$(gw_psk_client_conf gw1 "$(gw_psk)")"
 	assert_rejected server "handshake with .*(gw1) failed"
 	gw_log server | grep failed
 	gw_stop client
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf nobody)"
+	gw_start client "$TOPO_NS_GW" "$(gw_psk_client_conf nobody)"
 	assert_rejected server "unknown PSK identity 'nobody'"
 	gw_log server | grep failed
 	# the server still serves the right client
 	gw_stop client
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf)"
+	gw_start client "$TOPO_NS_GW" "$(gw_psk_client_conf)"
 	assert_established_pair
 }
 
 @test "garbage and truncated Initials at the listener: dropped, and a good client still gets in" {
 	local junk="$TQUIC_TOP/tests/tools/quicjunk" before after
-	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf)"
+	gw_start server "$TOPO_NS_SRV" "$(gw_psk_server_conf)"
 	gw_wait_log server "listening"
 	before=$(kmem_kib)
 	in_gw "$junk" "$SRV_ADDR" "$GW_PORT" random 2000
@@ -298,7 +272,7 @@ ServerName=other.test")"
 	after=$(kmem_kib)
 	echo "kernel memory: $before KiB before, $after KiB after"
 	[ $((after - before)) -lt 2048 ]
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf)"
+	gw_start client "$TOPO_NS_GW" "$(gw_psk_client_conf)"
 	assert_established_pair
 	run dmesg_since_mark
 	refute_output --regexp 'BUG|WARNING|Oops'
@@ -306,9 +280,9 @@ ServerName=other.test")"
 
 @test "the handshake completes with 30% loss each way (QUIC v2)" {
 	topo_set_link 0 "delay=5ms loss=30%"
-	gw_start server "$TOPO_NS_SRV" "$(server_psk_conf)"
+	gw_start server "$TOPO_NS_SRV" "$(gw_psk_server_conf)"
 	gw_wait_log server "listening"
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 30 Version=2)"
+	gw_start client "$TOPO_NS_GW" "$(gw_psk_client_conf gw1 "$PSK" 30 Version=2)"
 	gw_wait "$TOPO_NS_GW" "state established version 0x6b3343cf" 60
 	gw_wait "$TOPO_NS_SRV" "state established version 0x6b3343cf" 60
 	gw_conns "$TOPO_NS_GW"
@@ -324,7 +298,7 @@ only_second_attempt() {
 @test "an unreachable server: the client gives up at the idle timeout and leaks nothing" {
 	local before after
 	before=$(kmem_kib)
-	gw_start client "$TOPO_NS_GW" "$(client_psk_conf gw1 "$PSK" 3)"
+	gw_start client "$TOPO_NS_GW" "$(gw_psk_client_conf gw1 "$PSK" 3)"
 	gw_wait "$TOPO_NS_GW" "state handshake" 10
 	gw_wait_log client "closed: our transport error 0x0" 20
 	# and tries again

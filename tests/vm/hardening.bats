@@ -127,24 +127,8 @@ proc_is() { [ "$(proc_field "$1" "$2")" = "$3" ]; }
 # Last in this file: it deletes the server's namespace.
 @test "namespace deleted: its connections send CONNECTION_CLOSE before the devices go" {
 	local pid
-	gw_start server "$TOPO_NS_SRV" "$(cat <<-CONF
-	[Tunnel]
-	Role=server
-	Listen=$SRV_ADDR:$GW_PORT
-	[Client:gw1]
-	PSK=$PSK
-	CONF
-	)"
-	gw_start client "$TOPO_NS_GW" "$(cat <<-CONF
-	[Tunnel]
-	Role=client
-	Server=$SRV_ADDR:$GW_PORT
-	IdleTimeoutSec=30
-	[Auth]
-	Name=gw1
-	PSK=$PSK
-	CONF
-	)"
+	gw_start server "$TOPO_NS_SRV" "$(gw_psk_server_conf)"
+	gw_start client "$TOPO_NS_GW" "$(gw_psk_client_conf)"
 	gw_wait "$TOPO_NS_GW" "state established" 30
 	gw_wait "$TOPO_NS_SRV" "state established" 30
 	# the server's daemon dies without a word; its connection stays in

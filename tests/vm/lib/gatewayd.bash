@@ -123,3 +123,32 @@ gw_unblock() {
 gw_proc() {
 	ip netns exec "$1" cat /proc/net/tquic
 }
+
+# gw_psk_server_conf [IDLE_S [LINE]]: a server on $SRV_ADDR:$GW_PORT that
+# knows client gw1 by $PSK
+# gw_psk_client_conf [NAME [PSK [IDLE_S [LINE [AUTH_LINE]]]]]: a client of it
+gw_psk_server_conf() {
+	cat <<-CONF
+	[Tunnel]
+	Role=server
+	Listen=$SRV_ADDR:$GW_PORT
+	IdleTimeoutSec=${1:-30}
+	${2:-}
+	[Client:gw1]
+	PSK=$PSK
+	CONF
+}
+
+gw_psk_client_conf() {
+	cat <<-CONF
+	[Tunnel]
+	Role=client
+	Server=$SRV_ADDR:$GW_PORT
+	IdleTimeoutSec=${3:-30}
+	${4:-}
+	[Auth]
+	Name=${1:-gw1}
+	PSK=${2:-$PSK}
+	${5:-}
+	CONF
+}
