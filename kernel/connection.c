@@ -135,6 +135,7 @@ void tquic_connection_destroy(struct tquic_connection *conn)
 	struct tquic_net *tn = conn->tn;
 
 	del_timer_sync(&conn->timer);
+	tquic_cids_remove_all(conn);
 	list_del(&conn->node);
 	idr_remove(&tn->conn_ids, conn->id);
 	tn->nconns--;
@@ -171,20 +172,10 @@ void tquic_connection_reap(struct tquic_net *tn)
 struct tquic_connection *tquic_connection_find(struct tquic_net *tn,
 					       const u8 *dcid, u8 dcid_len)
 {
-	struct tquic_connection *conn;
+	struct tquic_connection *conn = tquic_cids_lookup(&tn->cids, dcid,
+							  dcid_len);
 
-	list_for_each_entry(conn, &tn->conns, node) {
-		const struct tquic_conn *c = &conn->c;
-
-		if (conn->dead)
-			continue;
-		if (tquic_conn_owns_cid(c, dcid, dcid_len))
-			return conn;
-		if (c->is_server && c->odcid_len == dcid_len &&
-		    !memcmp(c->odcid, dcid, dcid_len))
-			return conn;
-	}
-	return NULL;
+	return conn && !conn->dead ? conn : NULL;
 }
 
 /**
@@ -237,8 +228,11 @@ void tquic_connection_kick(struct tquic_connection *conn)
 	if (conn->c.state == TQUIC_STATE_CLOSED) {
 		conn->dead = true;
 		del_timer(&conn->timer);
+		tquic_cids_remove_all(conn);
 		return;
 	}
+	/* the CIDs it issued or saw retired on the way */
+	tquic_cids_sync(conn);
 	tquic_connection_arm(conn, now);
 	/* more to send: the namespace's work comes back for it at once */
 	if (i == TQUIC_TX_BURST) {
@@ -306,6 +300,7 @@ int tquic_connection_connect(struct tquic_net *tn, struct tquic_sock *ts,
 	conn->peer = *peer;
 	conn->owner_portid = owner;
 	conn->announced = true;	/* the CONNECT reply announced it */
+	tquic_cids_sync(conn);
 	/*
 	 * Its idle timeout runs from now: a client whose owner never sends
 	 * a ClientHello, or whose server never answers, still ends.

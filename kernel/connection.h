@@ -11,6 +11,7 @@
 #include <linux/timer.h>
 #include <linux/types.h>
 
+#include "cids.h"
 #include "core/conn.h"
 
 struct tquic_net;
@@ -30,6 +31,7 @@ struct tquic_sock;
  * @dead: closed; freed by tquic_connection_reap()
  * @announced: its owner knows it (CONNECT reply or NEW_CONN event)
  * @ops: core's callbacks
+ * @cids: its entries in the namespace's CID table (see cids.c)
  * @c: the protocol state
  */
 struct tquic_connection {
@@ -45,6 +47,7 @@ struct tquic_connection {
 	bool dead;
 	bool announced;
 	struct tquic_conn_ops ops;
+	struct tquic_cid_node cids[TQUIC_CONN_CID_NODES];
 	struct tquic_conn c;
 };
 

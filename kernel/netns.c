@@ -13,6 +13,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "cids.h"
 #include "connection.h"
 #include "core/crypto.h"
 #include "mem.h"
@@ -29,9 +30,8 @@
  * @portid: the port
  * @released: its socket closed; what it owned is cleaned up by the work
  *
- * Made in process context when the port first listens or connects, so the
- * notifier, in atomic context, only marks it: no release is ever lost for
- * want of memory or room.
+ * Made when the port first listens or connects, so the notifier only
+ * marks it: no release is ever lost for want of memory or room.
  */
 struct tquic_owner {
 	struct list_head node;
@@ -107,8 +107,10 @@ static void tquic_net_released_run(struct tquic_net *tn)
  * @tn: namespace, locked
  * @portid: the port
  *
- * Ports that closed are cleaned up after first, so that a new socket that
- * was given a closed one's port id is not taken for it.
+ * Ports whose release was already notified are cleaned up after first, so
+ * that a new socket given a closed one's port id is not taken for it. (A
+ * new socket can bind the id between the old one's unhashing and its
+ * release notification; that window is not closed here.)
  *
  * Return: 0 or -ENOMEM.
  */
@@ -141,8 +143,8 @@ int tquic_net_owner_add(struct tquic_net *tn, u32 portid)
  * @tn: its namespace
  * @portid: its port
  *
- * Called from the netlink notifier (atomic context): if the port owns
- * anything, it is marked and the work cleans up.
+ * Called from the netlink notifier, which may not take the namespace's
+ * lock: if the port owns anything, it is marked and the work cleans up.
  */
 void tquic_net_port_released(struct tquic_net *tn, u32 portid)
 {
@@ -192,10 +194,13 @@ static int tquic_netns_proc_show(struct seq_file *seq, void *v)
 		   TQUIC_VERSION, tn->nconns, tn->nlisteners);
 	/*
 	 * What the whole module holds, in every namespace, beyond each
-	 * namespace's token key: 0 when no socket or connection is left
+	 * namespace's token key: 0 when no socket, connection or netlink
+	 * owner is left. Module-wide, so shown in the initial namespace
+	 * only: a container's root learns nothing of the others.
 	 */
-	seq_printf(seq, "objects %ld\n",
-		   tquic_mem_live() - atomic_long_read(&tquic_nets));
+	if (net_eq(seq_file_single_net(seq), &init_net))
+		seq_printf(seq, "objects %ld\n",
+			   tquic_mem_live() - atomic_long_read(&tquic_nets));
 	seq_printf(seq, "stateless_resets sent %llu received %llu\n",
 		   tn->resets_sent, tn->resets_rx);
 	list_for_each_entry(ts, &tn->socks, node)
@@ -216,6 +221,7 @@ static int __net_init tquic_netns_init_net(struct net *net)
 	kuid_t root_uid;
 	kgid_t root_gid;
 	u8 key[16];
+	int err;
 
 	tn->net = net;
 	mutex_init(&tn->lock);
@@ -226,11 +232,16 @@ static int __net_init tquic_netns_init_net(struct net *net)
 	spin_lock_init(&tn->rel_lock);
 	INIT_LIST_HEAD(&tn->owners);
 	INIT_WORK(&tn->work, tquic_net_work);
+	err = tquic_cids_init(&tn->cids);
+	if (err)
+		return err;
 	get_random_bytes(key, sizeof(key));
 	tn->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
 	memzero_explicit(key, sizeof(key));
-	if (!tn->token_key)
+	if (!tn->token_key) {
+		tquic_cids_destroy(&tn->cids);
 		return -ENOMEM;
+	}
 	/*
 	 * Listeners and counters are the namespace administrator's, as
 	 * /proc/net/nf_conntrack is: readable by the namespace's root only.
@@ -239,6 +250,7 @@ static int __net_init tquic_netns_init_net(struct net *net)
 					  tquic_netns_proc_show, NULL);
 	if (!tn->proc) {
 		tquic_aead_free(tn->token_key);
+		tquic_cids_destroy(&tn->cids);
 		return -ENOMEM;
 	}
 	root_uid = make_kuid(net->user_ns, 0);
@@ -303,6 +315,7 @@ static void __net_exit tquic_netns_exit_net(struct net *net)
 	proc_remove(tn->proc);
 	mutex_destroy(&tn->lock);
 	tquic_aead_free(tn->token_key);
+	tquic_cids_destroy(&tn->cids);
 	atomic_long_dec(&tquic_nets);
 }
 

@@ -8,6 +8,7 @@
 #include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -25,6 +26,7 @@ struct tquic_aead;
  * @lock: serialises everything below but @rel_*: sockets, connections and
  *	every connection's protocol state
  * @conns: connections (struct tquic_connection)
+ * @cids: their connection IDs, by hash (cids.c)
  * @socks: UDP sockets (struct tquic_sock)
  * @conn_ids: connection IDs given to userspace
  * @listener_ids: listener IDs given to userspace
@@ -51,6 +53,7 @@ struct tquic_net {
 	struct net *net;
 	struct mutex lock;
 	struct list_head conns;
+	struct rhashtable cids;
 	struct list_head socks;
 	struct idr conn_ids;
 	struct idr listener_ids;
