@@ -66,8 +66,10 @@ static int __init tquic_mod_init(void)
 
 static void __exit tquic_mod_exit(void)
 {
-	tquic_nl_exit();
+	/* connections still close (and tell the "events" group) on the way */
+	tquic_nl_stop();
 	tquic_netns_exit();
+	tquic_nl_exit();
 	/* every namespace's state is gone: so must be everything it held */
 	WARN(tquic_mem_live(), "tquic: %ld objects leaked\n", tquic_mem_live());
 	pr_info("unloaded\n");

@@ -743,8 +743,19 @@ int __init tquic_nl_init(void)
 	return err;
 }
 
-void tquic_nl_exit(void)
+/**
+ * tquic_nl_stop() - stop hearing of closed netlink sockets
+ *
+ * First at unload: the notifier looks into namespace state, which goes
+ * next, while the family stays until the namespaces' last state events
+ * are sent (tquic_nl_exit()).
+ */
+void tquic_nl_stop(void)
 {
 	netlink_unregister_notifier(&tquic_nl_notifier);
+}
+
+void tquic_nl_exit(void)
+{
 	genl_unregister_family(&tquic_nl_family);
 }

@@ -10,6 +10,7 @@
 struct tquic_connection;
 
 int tquic_nl_init(void);
+void tquic_nl_stop(void);
 void tquic_nl_exit(void);
 int tquic_nl_new_conn(struct tquic_connection *conn);
 int tquic_nl_crypto_data(struct tquic_connection *conn, u8 level,

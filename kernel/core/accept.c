@@ -82,13 +82,14 @@ static int tquic_accept_open_token(const struct tquic_accept_env *env,
  *    whose first packet is a long-header Initial (§17.2.2) of a version
  *    we speak (else Version Negotiation, §6.1) with a Destination CID of
  *    8 bytes or more (§7.2).
- * 2. The Retry decision: a token shaped like ours is opened with the
- *    token key and must be good, else INVALID_TOKEN (§8.1.2); any other
- *    token counts as none (§8.1.3); without one, a Retry if @env asks.
+ * 2. Without a token shaped like ours (any other counts as none,
+ *    §8.1.3), a Retry if @env asks.
  * 3. The client's Initial keys (RFC 9001 §5.2) and a trial decryption of
  *    the first packet, header protection and AEAD: what does not open is
  *    dropped.
- * 4. The stateless reset token of the connection's first CID (§10.3.2).
+ * 4. A token shaped like ours is opened with the token key and must be
+ *    good, else INVALID_TOKEN (§8.1.2: for an Initial otherwise valid).
+ * 5. The stateless reset token of the connection's first CID (§10.3.2).
  *
  * Nothing is kept between calls, whatever the verdict: no keys, no state.
  *
@@ -100,6 +101,7 @@ tquic_accept_initial(const struct tquic_accept_env *env, const u8 *dgram,
 		     struct tquic_conn_cfg *cfg)
 {
 	struct tquic_conn_cfg c;
+	bool ours;
 	int err;
 
 	/* 1: size, header, version, Destination CID length */
@@ -109,13 +111,26 @@ tquic_accept_initial(const struct tquic_accept_env *env, const u8 *dgram,
 	if (err)
 		return TQUIC_ACCEPT_DROP;
 
-	/* 2: Retry, refuse, or go on; the token is opened here */
+	/* 2: a first Initial without a token of ours, when a Retry is wanted */
+	ours = tquic_retry_token_is_ours(h->token, h->token_len);
+	if (!ours && env->retry)
+		return TQUIC_ACCEPT_RETRY;
+
+	/* 3: only now keys, for a packet that has the shape of a client's */
+	if (tquic_accept_trial(env, dgram, h))
+		return TQUIC_ACCEPT_DROP;
+
+	/*
+	 * 4: the token. §8.1.2: INVALID_TOKEN answers an Initial that is
+	 * otherwise valid, so junk with a token-shaped field is dropped by
+	 * the trial above, unanswered.
+	 */
 	memset(&c, 0, sizeof(c));
 	c.is_server = true;
 	c.version = h->version;
 	c.now = env->now;
 	c.scid_len = TQUIC_CID_LEN;
-	if (tquic_retry_token_is_ours(h->token, h->token_len)) {
+	if (ours) {
 		err = tquic_accept_open_token(env, h, &c);
 		if (err == -EBADMSG || err == -ETIMEDOUT)
 			return TQUIC_ACCEPT_REFUSE;
@@ -125,19 +140,13 @@ tquic_accept_initial(const struct tquic_accept_env *env, const u8 *dgram,
 		memcpy(c.scid, h->dcid, TQUIC_CID_LEN);
 		memcpy(c.retry_scid, h->dcid, TQUIC_CID_LEN);
 		c.retry_scid_len = TQUIC_CID_LEN;
-	} else if (env->retry) {
-		return TQUIC_ACCEPT_RETRY;
 	} else {
 		memcpy(c.scid, env->cid, TQUIC_CID_LEN);
 		memcpy(c.odcid, h->dcid, h->dcid_len);
 		c.odcid_len = h->dcid_len;
 	}
 
-	/* 3: only now keys, for a packet that has the shape of a client's */
-	if (tquic_accept_trial(env, dgram, h))
-		return TQUIC_ACCEPT_DROP;
-
-	/* 4: §7.2: the client's Source CID is our Destination CID */
+	/* 5: §7.2: the client's Source CID is our Destination CID */
 	memcpy(c.dcid, h->scid, h->scid_len);
 	c.dcid_len = h->scid_len;
 	if (tquic_reset_token(env->reset_key, env->reset_key_len, c.scid,

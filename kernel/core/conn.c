@@ -1313,6 +1313,19 @@ static bool tquic_conn_amp_blocked(const struct tquic_conn *c)
 	return budget < c->amp_tx + need;
 }
 
+/*
+ * Can a packet be built at @l at all? Not while its ring is full of
+ * packets the peer must answer, nor once its next packet number is too
+ * far past the largest the peer acknowledged to be encoded (RFC 9000
+ * §17.1: a peer that acknowledges nothing, for 2^31 packets).
+ */
+static bool tquic_conn_level_can_send(const struct tquic_conn_level *l)
+{
+	return !tquic_space_blocked(&l->space) &&
+	       tquic_pn_enc_len(l->space.next, l->space.has_acked ?
+				(s64)l->space.largest_acked : -1);
+}
+
 /* RFC 9002 A.8 GetPtoTimeAndSpace(); returns 0 when no PTO is armed. */
 static u64 tquic_conn_pto_time(const struct tquic_conn *c, int *level)
 {
@@ -1326,8 +1339,14 @@ static u64 tquic_conn_pto_time(const struct tquic_conn *c, int *level)
 		if (!c->lvl[i].discarded && c->lvl[i].space.ack_eliciting_in_flight)
 			inflight = true;
 	if (!inflight) {
-		/* RFC 9002 §6.2.2.1: a client keeps probing until validated */
-		if (c->is_server || c->peer_validated_us)
+		/*
+		 * RFC 9002 §6.2.2.1: a client keeps probing until validated,
+		 * once it has sent something: before its first Initial (TLS
+		 * has not handed over the ClientHello yet) there is nothing
+		 * to probe for.
+		 */
+		if (c->is_server || c->peer_validated_us ||
+		    !c->lvl[TQUIC_LEVEL_INITIAL].space.next)
 			return 0;
 		*level = c->lvl[TQUIC_LEVEL_HANDSHAKE].has_tx ?
 			 TQUIC_LEVEL_HANDSHAKE : TQUIC_LEVEL_INITIAL;
@@ -1401,7 +1420,7 @@ u64 tquic_conn_timeout(const struct tquic_conn *c)
 		 * again at once.
 		 */
 		if (l->any_rx && l->ackrx.pending && !tquic_conn_amp_blocked(c) &&
-		    !tquic_space_blocked(&l->space))
+		    tquic_conn_level_can_send(l))
 			t = tquic_min_time(t, l->ackrx.deadline);
 	}
 	if (loss)

@@ -1475,13 +1475,17 @@ static void test_junk_initial_no_conn(void **state)
 	assert_int_equal(sim_judge(m, d, len, &cfg, &tried), TQUIC_ACCEPT_DROP);
 	assert_true(tried);
 	assert_int_equal(sim_to_listener(m, d, len), 0);
-	/* a token shaped like ours that does not open: refused, no trial */
+	/*
+	 * a token shaped like ours on junk: dropped by the trial, with no
+	 * answer (§8.1.2: INVALID_TOKEN is for an Initial otherwise valid,
+	 * and junk must not spend the rate its answers share with resets)
+	 */
 	len = junk_long(d, TQUIC_VERSION_1, TQUIC_HDR_INITIAL, 8, forged,
 			(size_t)tlen);
 	assert_int_equal(sim_judge(m, d, len, &cfg, &tried),
-			 TQUIC_ACCEPT_REFUSE);
-	assert_false(tried);
-	assert_int_equal(sim_to_listener(m, d, len), 1);
+			 TQUIC_ACCEPT_DROP);
+	assert_true(tried);
+	assert_int_equal(sim_to_listener(m, d, len), 0);
 	m->nq = 0;
 
 	/* nothing of it started a connection */
