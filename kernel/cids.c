@@ -99,7 +99,8 @@ static void tquic_cids_set(struct tquic_connection *conn,
 
 /**
  * tquic_cids_sync() - make the table name exactly the CIDs @conn answers to
- * @conn: the connection; its namespace is locked
+ * @conn: a live connection; its namespace is locked. One that dies leaves
+ *	the table at once (tquic_cids_remove_all()).
  */
 void tquic_cids_sync(struct tquic_connection *conn)
 {
@@ -107,10 +108,6 @@ void tquic_cids_sync(struct tquic_connection *conn)
 	const struct tquic_local_cid *e;
 	int i;
 
-	if (conn->dead) {
-		tquic_cids_remove_all(conn);
-		return;
-	}
 	for (i = 0; i < TQUIC_LCID_SLOTS; i++) {
 		e = &c->lcids.e[i];
 		if (e->state == TQUIC_OWED_NONE)

@@ -172,10 +172,8 @@ void tquic_connection_reap(struct tquic_net *tn)
 struct tquic_connection *tquic_connection_find(struct tquic_net *tn,
 					       const u8 *dcid, u8 dcid_len)
 {
-	struct tquic_connection *conn = tquic_cids_lookup(&tn->cids, dcid,
-							  dcid_len);
-
-	return conn && !conn->dead ? conn : NULL;
+	/* a connection leaves the table as it dies */
+	return tquic_cids_lookup(&tn->cids, dcid, dcid_len);
 }
 
 /**

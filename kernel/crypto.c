@@ -111,8 +111,8 @@ static int tquic_aead_crypt(struct tquic_aead *a, bool enc, const u8 *nonce,
 	 * vmapped stack or from vmalloc would be read from the wrong page
 	 * (CONFIG_DEBUG_SG BUGs on it). Such a caller is a bug of ours:
 	 * say so once (the VM tests fail on the warning) and refuse,
-	 * rather than encrypt garbage. Callers use slab memory, the
-	 * namespace's datagram buffers and skb data.
+	 * rather than encrypt garbage. Callers use slab memory: crypto
+	 * buffers and the namespace's datagram buffers.
 	 */
 	if (WARN_ON_ONCE(!virt_addr_valid(ad) || !virt_addr_valid(data) ||
 			 !virt_addr_valid(data + datalen - 1) ||

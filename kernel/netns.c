@@ -235,30 +235,31 @@ static int __net_init tquic_netns_init_net(struct net *net)
 	err = tquic_cids_init(&tn->cids);
 	if (err)
 		return err;
+	err = -ENOMEM;
 	get_random_bytes(key, sizeof(key));
 	tn->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
 	memzero_explicit(key, sizeof(key));
-	if (!tn->token_key) {
-		tquic_cids_destroy(&tn->cids);
-		return -ENOMEM;
-	}
+	if (!tn->token_key)
+		goto cids;
 	/*
 	 * Listeners and counters are the namespace administrator's, as
 	 * /proc/net/nf_conntrack is: readable by the namespace's root only.
 	 */
 	tn->proc = proc_create_net_single("tquic", 0440, net->proc_net,
 					  tquic_netns_proc_show, NULL);
-	if (!tn->proc) {
-		tquic_aead_free(tn->token_key);
-		tquic_cids_destroy(&tn->cids);
-		return -ENOMEM;
-	}
+	if (!tn->proc)
+		goto token_key;
 	root_uid = make_kuid(net->user_ns, 0);
 	root_gid = make_kgid(net->user_ns, 0);
 	if (uid_valid(root_uid) && gid_valid(root_gid))
 		proc_set_user(tn->proc, root_uid, root_gid);
 	atomic_long_inc(&tquic_nets);
 	return 0;
+token_key:
+	tquic_aead_free(tn->token_key);
+cids:
+	tquic_cids_destroy(&tn->cids);
+	return err;
 }
 
 /*
@@ -294,8 +295,8 @@ static void __net_exit tquic_netns_exit_net(struct net *net)
 	struct tquic_sock *ts, *stmp;
 	struct tquic_owner *o, *otmp;
 
+	/* .pre_exit made it dying */
 	mutex_lock(&tn->lock);
-	WRITE_ONCE(tn->dying, true);
 	list_for_each_entry_safe(conn, ctmp, &tn->conns, node)
 		tquic_connection_destroy(conn);
 	list_for_each_entry_safe(ts, stmp, &tn->socks, node)

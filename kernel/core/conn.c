@@ -298,8 +298,7 @@ void tquic_conn_destroy(struct tquic_conn *c)
 	tquic_keyphase_destroy(&c->kp);
 	for (i = 0; i < TQUIC_NR_LEVELS; i++)
 		tquic_level_drop_keys(&c->lvl[i]);
-	if (c->pending)
-		tquic_crypto_buf_free(c->pending);
+	tquic_crypto_buf_free(c->pending);
 	c->pending = NULL;
 	c->npending = 0;
 }
@@ -1042,6 +1041,13 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 	return used;
 }
 
+/* the bytes @l's next packet number takes, 0 when it cannot be encoded */
+static size_t tquic_level_pn_len(const struct tquic_conn_level *l)
+{
+	return tquic_pn_enc_len(l->space.next, l->space.has_acked ?
+				(s64)l->space.largest_acked : -1);
+}
+
 /*
  * One protected packet at @out: the frames are written after room for the
  * longest header, then moved up behind the real one. @min_len pads it.
@@ -1059,8 +1065,7 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 
 	if (!tquic_space_make_room(&l->space))
 		return 0;	/* too much unacknowledged: wait for ACKs */
-	pn_len = tquic_pn_enc_len(pn, l->space.has_acked ?
-				  (s64)l->space.largest_acked : -1);
+	pn_len = tquic_level_pn_len(l);
 	if (!pn_len)
 		return 0;
 	if (kind == TQUIC_HDR_SHORT)
@@ -1321,9 +1326,7 @@ static bool tquic_conn_amp_blocked(const struct tquic_conn *c)
  */
 static bool tquic_conn_level_can_send(const struct tquic_conn_level *l)
 {
-	return !tquic_space_blocked(&l->space) &&
-	       tquic_pn_enc_len(l->space.next, l->space.has_acked ?
-				(s64)l->space.largest_acked : -1);
+	return !tquic_space_blocked(&l->space) && tquic_level_pn_len(l);
 }
 
 /* RFC 9002 A.8 GetPtoTimeAndSpace(); returns 0 when no PTO is armed. */

@@ -85,43 +85,15 @@ s64 tquic_space_on_sent(struct tquic_space *s, struct tquic_path_rec *pr,
 	return (s64)s->next++;
 }
 
-/* a record whose loss or acknowledgement changes nothing: an ACK-only packet */
-static bool tquic_sent_is_idle(const struct tquic_sent *p)
-{
-	return !(p->flags & (TQUIC_SENT_ACK_ELICITING | TQUIC_SENT_IN_FLIGHT));
-}
-
 static void tquic_space_advance(struct tquic_space *s);
-
-/**
- * tquic_space_make_room() - room for one more packet record?
- * @s: space
- *
- * When the ring is full, the oldest records of packets that were neither
- * ack-eliciting nor in flight (ACK-only packets, which a peer never has
- * to acknowledge) are forgotten to make room: a peer that acknowledges
- * nothing cannot stop us from acknowledging it.
- *
- * Return: true when tquic_space_on_sent() will find room.
- */
-bool tquic_space_make_room(struct tquic_space *s)
-{
-	while (s->next - s->base >= s->cap) {
-		struct tquic_sent *p = tquic_slot(s, s->base);
-
-		if (p->pn == s->base && (p->flags & TQUIC_SENT_PRESENT) &&
-		    !tquic_sent_is_idle(p))
-			return false;
-		p->flags = 0;
-		s->base++;
-		tquic_space_advance(s);
-	}
-	return true;
-}
 
 /**
  * tquic_space_blocked() - is the ring full of packets that must be answered?
  * @s: space
+ *
+ * Full, and its oldest record is of a packet that was ack-eliciting or in
+ * flight (anything but an ACK-only packet, which a peer never has to
+ * acknowledge).
  *
  * Return: true when no packet can be sent in this space until the peer
  * acknowledges (or loss detection declares lost) some of ours.
@@ -131,7 +103,30 @@ bool tquic_space_blocked(const struct tquic_space *s)
 	const struct tquic_sent *p = &s->ring[s->base & (s->cap - 1)];
 
 	return s->next - s->base >= s->cap && p->pn == s->base &&
-	       (p->flags & TQUIC_SENT_PRESENT) && !tquic_sent_is_idle(p);
+	       (p->flags & TQUIC_SENT_PRESENT) &&
+	       (p->flags & (TQUIC_SENT_ACK_ELICITING | TQUIC_SENT_IN_FLIGHT));
+}
+
+/**
+ * tquic_space_make_room() - room for one more packet record?
+ * @s: space
+ *
+ * When the ring is full but not blocked, the oldest records (those of
+ * ACK-only packets) are forgotten to make room: a peer that acknowledges
+ * nothing cannot stop us from acknowledging it.
+ *
+ * Return: true when tquic_space_on_sent() will find room.
+ */
+bool tquic_space_make_room(struct tquic_space *s)
+{
+	while (s->next - s->base >= s->cap) {
+		if (tquic_space_blocked(s))
+			return false;
+		tquic_slot(s, s->base)->flags = 0;
+		s->base++;
+		tquic_space_advance(s);
+	}
+	return true;
 }
 
 static void tquic_space_forget(struct tquic_space *s, struct tquic_sent *p)

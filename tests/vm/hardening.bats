@@ -49,7 +49,7 @@ objects() {
 objects_zero() { [ "$(objects)" = 0 ]; }
 
 proc_field() {
-	ip netns exec "$1" awk -v k="$2" '$1 == k { print $2 }' /proc/net/tquic
+	gw_proc "$1" | awk -v k="$2" '$1 == k { print $2 }'
 }
 
 # proc_is NS KEY VALUE: /proc/net/tquic of NS says KEY VALUE (read afresh
