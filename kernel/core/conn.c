@@ -188,9 +188,12 @@ static int tquic_conn_local_tparams(struct tquic_conn *c,
 			tp->retry_scid_len = c->retry_scid_len;
 		}
 	}
+	/* RFC 9221 §3: DATAGRAM frames carry the tunnel's inner packets */
+	tp->present |= TQUIC_TPB(TQUIC_TP_MAX_DATAGRAM_FRAME_SIZE);
+	tp->max_datagram_frame_size = TQUIC_DGRAM_FRAME_MAX;
 	/*
-	 * No streams and no DATAGRAM frames yet: the peer may open none
-	 * (RFC 9000 §4.6), so a STREAM frame is a STREAM_LIMIT_ERROR.
+	 * No streams yet: the peer may open none (RFC 9000 §4.6), so a
+	 * STREAM frame is a STREAM_LIMIT_ERROR.
 	 */
 	n = tquic_tparams_write(c->local_tp_buf, sizeof(c->local_tp_buf),
 				c->is_server, tp);
@@ -411,7 +414,8 @@ static u64 tquic_conn_frames(struct tquic_conn *c, u64 now,
 		return TQUIC_PROTOCOL_VIOLATION;
 	tquic_cur_init(&cur, p, len);
 	while (tquic_cur_left(&cur)) {
-		err = tquic_frame_read(&cur, tquic_level_hdr[level].pt, 0, &f);
+		err = tquic_frame_read(&cur, tquic_level_hdr[level].pt,
+				       TQUIC_FRAME_F_DATAGRAM, &f);
 		if (err)
 			return tquic_frame_err_to_quic(err);
 		*bad_frame = f.type;
@@ -502,6 +506,10 @@ static u64 tquic_conn_frames(struct tquic_conn *c, u64 now,
 			break;
 		case TQUIC_FT_PATH_RESPONSE:
 			break;	/* we sent no challenge: ignored */
+		case TQUIC_FT_DATAGRAM:
+		case TQUIC_FT_DATAGRAM_LEN:
+			tquic_dgram_recv(c, f.datagram.data, f.datagram.len);
+			break;
 		case TQUIC_FT_MAX_DATA:
 		case TQUIC_FT_MAX_STREAMS_BIDI:
 		case TQUIC_FT_MAX_STREAMS_UNI:
@@ -871,7 +879,7 @@ static bool tquic_conn_has_eliciting(const struct tquic_conn *c,
 	return level == TQUIC_LEVEL_APP && c->tls_done &&
 	       (c->handshake_done_pending || c->path_response_pending ||
 		c->ping_pending || tquic_local_cids_owed(&c->lcids) ||
-		tquic_peer_cids_owed(&c->pcids));
+		tquic_peer_cids_owed(&c->pcids) || tquic_dgram_pending(c));
 }
 
 /* Every level with a packet to send now; at most one CONNECTION_CLOSE. */
@@ -982,7 +990,14 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 		room - used - TQUIC_ACK_FIXED_MAX : 0;
 	if (rroom > sizeof(ranges))
 		rroom = sizeof(ranges);
-	if (l->any_rx && !tquic_ackrx_frame(&l->ackrx, now,
+	/*
+	 * An ACK repeats what was reported before only while no datagram
+	 * waits: otherwise its room could keep a full-sized datagram from
+	 * ever fitting.
+	 */
+	if (l->any_rx && (l->ackrx.pending || l->ackrx.immediate ||
+			  level != TQUIC_LEVEL_APP || !tquic_dgram_pending(c)) &&
+	    !tquic_ackrx_frame(&l->ackrx, now,
 					    TQUIC_OUR_ACK_DELAY_EXP, false, 0,
 					    ranges, rroom, &f)) {
 		if (!tquic_put_frame(p, room, &used, &f))
@@ -1025,6 +1040,13 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 				*token |= ((u64)off << TQUIC_TOK_OFF_SHIFT) | n;
 				*eliciting = true;
 			}
+		}
+	}
+	if (level == TQUIC_LEVEL_APP && room > used) {
+		n = (u32)tquic_dgram_put(c, p + used, room - used);
+		if (n) {
+			used += n;
+			*eliciting = true;
 		}
 	}
 	if (l->probes || (level == TQUIC_LEVEL_APP && c->ping_pending)) {
@@ -1562,6 +1584,74 @@ int tquic_conn_key_update(struct tquic_conn *c)
 }
 
 /**
+ * tquic_conn_prepare_due() - whether tquic_conn_prepare() has work
+ * @c: connection
+ *
+ * True after a key update, until the keys of the phase after it are
+ * derived. The kernel checks this after driving the connection in softirq
+ * and calls tquic_conn_prepare() from process context.
+ */
+bool tquic_conn_prepare_due(const struct tquic_conn *c)
+{
+	const struct tquic_conn_level *l = &c->lvl[TQUIC_LEVEL_APP];
+
+	return l->has_rx && l->has_tx && !l->discarded && !c->kp.has_next &&
+	       c->state < TQUIC_STATE_CLOSING;
+}
+
+/**
+ * tquic_conn_prepare() - allocate what the packet path will need
+ * @c: connection
+ *
+ * Derives the next phase's keys (RFC 9001 §6) after an update, so that
+ * nothing is allocated while packets are processed. May sleep.
+ *
+ * Return: 0 or a negative errno (then the next update cannot be followed
+ * and the peer's packets of that phase fail to open).
+ */
+int tquic_conn_prepare(struct tquic_conn *c)
+{
+	struct tquic_conn_level *l = &c->lvl[TQUIC_LEVEL_APP];
+
+	if (!tquic_conn_prepare_due(c))
+		return 0;
+	return tquic_keyphase_arm(&c->kp, &l->rx, &l->tx);
+}
+
+/**
+ * tquic_conn_set_dgram_ops() - where DATAGRAM frames come from and go to
+ * @c: connection
+ * @dops: the owner's queue (datagram.h), or NULL: none are sent and those
+ *	received are dropped and counted
+ */
+void tquic_conn_set_dgram_ops(struct tquic_conn *c,
+			      const struct tquic_dgram_ops *dops)
+{
+	c->dops = dops;
+}
+
+/**
+ * tquic_conn_set_max_dgram() - the largest datagram the path carries
+ * @c: connection
+ * @max: bytes of UDP payload, from the route's MTU
+ *
+ * Never above what we announced or the peer takes (RFC 9000 §18.2), never
+ * below the 1200 bytes every QUIC path must carry (RFC 9000 §14).
+ */
+void tquic_conn_set_max_dgram(struct tquic_conn *c, size_t max)
+{
+	u64 cap = TQUIC_MAX_DGRAM;
+
+	if (c->has_peer_tp && c->peer_tp.max_udp_payload_size < cap)
+		cap = c->peer_tp.max_udp_payload_size;
+	if (max > cap)
+		max = (size_t)cap;
+	if (max < TQUIC_MIN_INITIAL_DGRAM)
+		max = TQUIC_MIN_INITIAL_DGRAM;
+	c->max_dgram = (u16)max;
+}
+
+/**
  * tquic_conn_crypto_send() - TLS bytes to send at @level
  * @c: connection
  * @level: encryption level
@@ -1620,10 +1710,10 @@ int tquic_conn_set_secret(struct tquic_conn *c, u64 now, enum tquic_level level,
 	/* RFC 9001 §6.6 */
 	if (alg == TQUIC_CHACHA20_POLY1305)
 		c->integrity_limit = TQUIC_INTEGRITY_LIMIT_CHACHA;
-	if (!tx && level == TQUIC_LEVEL_APP) {
-		err = tquic_keyphase_arm(&c->kp, &l->rx);
+	if (level == TQUIC_LEVEL_APP && (tx ? l->has_rx : l->has_tx)) {
+		err = tquic_keyphase_arm(&c->kp, &l->rx, &l->tx);
 		if (err) {
-			tquic_keys_destroy(&l->rx);
+			tquic_keys_destroy(tx ? &l->tx : &l->rx);
 			return err;
 		}
 	}
@@ -1704,8 +1794,8 @@ int tquic_conn_set_peer_tparams(struct tquic_conn *c, const u8 *buf,
 	c->pr.max_ack_delay = tp->max_ack_delay * 1000;
 	c->pr.ack_delay_exponent = tp->ack_delay_exponent;
 	/* RFC 9000 §18.2: no datagram larger than the peer will take */
-	c->max_dgram = tp->max_udp_payload_size < TQUIC_MAX_DGRAM ?
-		       (u16)tp->max_udp_payload_size : TQUIC_MAX_DGRAM;
+	if (tp->max_udp_payload_size < c->max_dgram)
+		c->max_dgram = (u16)tp->max_udp_payload_size;
 	return 0;
 bad:
 	tquic_conn_close(c, c->pto_anchor, false,

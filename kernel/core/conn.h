@@ -19,6 +19,7 @@
 #include "ackrx.h"
 #include "cid.h"
 #include "cstream.h"
+#include "datagram.h"
 #include "keyphase.h"
 #include "keys.h"
 #include "pacer.h"
@@ -115,6 +116,8 @@ struct tquic_conn_stats {
 	u64 ptos;
 	u64 cids_retired;	/* of ours, by the peer */
 	u64 paced;		/* sends the pacer held back */
+	u64 dgrams_tx, dgrams_rx;	/* DATAGRAM frames (RFC 9221) */
+	u64 dgrams_dropped;	/* received with nowhere to go */
 };
 
 struct tquic_pending_pkt {
@@ -166,6 +169,7 @@ struct tquic_conn_level {
  */
 struct tquic_conn {
 	const struct tquic_conn_ops *ops;
+	const struct tquic_dgram_ops *dops;	/* datagram.c */
 	bool is_server;
 	u32 version;
 	enum tquic_state state;
@@ -256,6 +260,12 @@ void tquic_conn_close(struct tquic_conn *c, u64 now, bool app, u64 error,
 void tquic_conn_ping(struct tquic_conn *c);
 int tquic_conn_key_update(struct tquic_conn *c);
 int tquic_conn_rotate_cid(struct tquic_conn *c);
+
+void tquic_conn_set_dgram_ops(struct tquic_conn *c,
+			       const struct tquic_dgram_ops *dops);
+void tquic_conn_set_max_dgram(struct tquic_conn *c, size_t max);
+bool tquic_conn_prepare_due(const struct tquic_conn *c);
+int tquic_conn_prepare(struct tquic_conn *c);
 
 bool tquic_conn_owns_cid(const struct tquic_conn *c, const u8 *cid, u8 len);
 bool tquic_conn_check_reset(struct tquic_conn *c, u64 now, const u8 *dgram,

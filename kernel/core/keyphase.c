@@ -14,26 +14,34 @@
 #include "keyphase.h"
 
 /**
- * tquic_keyphase_arm() - derive the next receive keys from @rx
+ * tquic_keyphase_arm() - derive the next keys from the current ones
  * @kp: key phase state
  * @rx: current receive keys
+ * @tx: current send keys
  *
- * Called when the 1-RTT receive keys are installed and after every update,
+ * Called once both 1-RTT keys are installed and again after every update,
  * so that a packet of the next phase costs no more to try than any other
- * (RFC 9001 §9.5).
+ * (RFC 9001 §9.5) and an update allocates nothing where packets are
+ * processed. May sleep (it allocates AEAD transforms).
  *
  * Return: 0 or a negative errno.
  */
-int tquic_keyphase_arm(struct tquic_keyphase *kp, const struct tquic_keys *rx)
+int tquic_keyphase_arm(struct tquic_keyphase *kp, const struct tquic_keys *rx,
+		       const struct tquic_keys *tx)
 {
 	int err;
 
-	if (kp->has_next)
+	if (kp->has_next) {
 		tquic_keys_destroy(&kp->next_rx);
+		tquic_keys_destroy(&kp->next_tx);
+	}
 	kp->has_next = false;
 	err = tquic_keys_next(&kp->next_rx, rx);
+	if (!err)
+		err = tquic_keys_next(&kp->next_tx, tx);
 	if (err) {
 		tquic_keys_destroy(&kp->next_rx);
+		tquic_keys_destroy(&kp->next_tx);
 		return err;
 	}
 	kp->has_next = true;
@@ -92,31 +100,26 @@ static void tquic_keyphase_rotate(struct tquic_keys *cur,
 	tquic_keys_move(cur, next);
 }
 
-/* Both directions move to the next phase. */
+/*
+ * Both directions move to the next phase, with the keys derived ahead;
+ * those of the phase after wait for tquic_keyphase_arm().
+ */
 static int tquic_keyphase_step(struct tquic_keyphase *kp, struct tquic_keys *rx,
 			       struct tquic_keys *tx, u64 next_tx_pn)
 {
-	struct tquic_keys next_tx;
-	int err;
-
 	if (!kp->has_next)
 		return -ENOKEY;
-	err = tquic_keys_next(&next_tx, tx);
-	if (err) {
-		tquic_keys_destroy(&next_tx);
-		return err;
-	}
 	if (kp->has_prev)
 		tquic_keys_destroy(&kp->prev_rx);
 	tquic_keyphase_rotate(rx, &kp->prev_rx, &kp->next_rx);
 	kp->has_prev = true;
 	kp->has_next = false;
-	tquic_keyphase_rotate(tx, NULL, &next_tx);
+	tquic_keyphase_rotate(tx, NULL, &kp->next_tx);
 	kp->phase = !kp->phase;
 	kp->first_tx_pn = next_tx_pn;
 	kp->tx_pkts = 0;
 	kp->updates++;
-	return tquic_keyphase_arm(kp, rx);
+	return 0;
 }
 
 /**
@@ -217,7 +220,9 @@ void tquic_keyphase_destroy(struct tquic_keyphase *kp)
 {
 	if (kp->has_prev)
 		tquic_keys_destroy(&kp->prev_rx);
-	if (kp->has_next)
+	if (kp->has_next) {
 		tquic_keys_destroy(&kp->next_rx);
+		tquic_keys_destroy(&kp->next_tx);
+	}
 	memset(kp, 0, sizeof(*kp));
 }

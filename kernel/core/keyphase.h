@@ -16,8 +16,11 @@
  * struct tquic_keyphase - key phase state next to the 1-RTT keys
  * @prev_rx: receive keys of the previous phase, for late packets
  * @next_rx: receive keys of the next phase, derived ahead (RFC 9001 §9.5)
+ * @next_tx: send keys of the next phase, derived ahead too, so that an
+ *	update (ours or the peer's) allocates nothing on the packet path
  * @has_prev: @prev_rx holds keys
- * @has_next: @next_rx holds keys
+ * @has_next: @next_rx and @next_tx hold keys; after an update they are
+ *	derived again by tquic_keyphase_arm(), outside the packet path
  * @phase: the Key Phase bit of the current keys, both directions
  * @awaiting_peer: we updated and have not yet opened a packet of the peer's
  *	protected with the new keys (RFC 9001 §6.1: old keys stay until then)
@@ -28,7 +31,7 @@
  * @updates: key updates done, ours and the peer's
  */
 struct tquic_keyphase {
-	struct tquic_keys prev_rx, next_rx;
+	struct tquic_keys prev_rx, next_rx, next_tx;
 	bool has_prev, has_next;
 	bool phase;
 	bool awaiting_peer;
@@ -38,7 +41,8 @@ struct tquic_keyphase {
 	u32 updates;
 };
 
-int tquic_keyphase_arm(struct tquic_keyphase *kp, const struct tquic_keys *rx);
+int tquic_keyphase_arm(struct tquic_keyphase *kp, const struct tquic_keys *rx,
+		       const struct tquic_keys *tx);
 struct tquic_keys *tquic_keyphase_rx(struct tquic_keyphase *kp,
 				     struct tquic_keys *rx, u8 first_byte,
 				     u64 pn);
