@@ -538,6 +538,9 @@ static size_t flush(struct fz *z, int from, size_t cap, unsigned int jitter)
 
 	if (!sd->c)
 		return 0;
+	/* as the kernel does from process context after a key update */
+	if (tquic_conn_prepare_due(sd->c))
+		tquic_conn_prepare(sd->c);
 	for (;;) {
 		bool validated = sd->c->addr_validated;
 		int state = sd->c->state;
