@@ -85,7 +85,9 @@ fuzz: deps
 bench: deps
 	$(MAKE) -C tests/bench run
 
-# The unit names SBINDIR, so it is made afresh for each install.
+# The unit names SBINDIR, so it is made afresh for each install. The
+# conntrack label names nft and gatewayd read are merged into
+# /etc/connlabel.conf (the staged one under DESTDIR), beside its other lines.
 install: kernel gatewayd
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/tquic-gateway.service.in > systemd/tquic-gateway.service
 	$(MAKE) -C kernel install
@@ -95,8 +97,14 @@ install: kernel gatewayd
 	install -D -m 0644 systemd/modules-load.conf $(DESTDIR)$(MODLOADDIR)/tquic.conf
 	install -D -m 0644 man/tquic-gateway.8 $(DESTDIR)$(MANDIR)/man8/tquic-gateway.8
 	ln -sf tquic-gateway.8 $(DESTDIR)$(MANDIR)/man8/tquic-gatewayd.8
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/tquic/nft nft/connlabel.conf \
+		nft/client-example.nft nft/server-example.nft
+	install -D -m 0755 nft/merge-connlabel.sh $(DESTDIR)$(PREFIX)/share/tquic/nft/merge-connlabel.sh
+	sh nft/merge-connlabel.sh $(DESTDIR)/etc/connlabel.conf
 	@if [ -z "$(DESTDIR)" ]; then depmod -a "$$($(MAKE) -s -C kernel kver)"; fi
 
+# /etc/connlabel.conf keeps the lines install merged into it: rules and
+# other software may use those names, and the file is the administrator's.
 uninstall:
 	$(MAKE) -C kernel uninstall
 	rm -f $(DESTDIR)$(SBINDIR)/tquic-gatewayd $(DESTDIR)$(SBINDIR)/tquicctl \
@@ -104,6 +112,11 @@ uninstall:
 	      $(DESTDIR)$(MODLOADDIR)/tquic.conf \
 	      $(DESTDIR)$(MANDIR)/man8/tquic-gateway.8 \
 	      $(DESTDIR)$(MANDIR)/man8/tquic-gatewayd.8
+	rm -f $(DESTDIR)$(PREFIX)/share/tquic/nft/connlabel.conf \
+	      $(DESTDIR)$(PREFIX)/share/tquic/nft/client-example.nft \
+	      $(DESTDIR)$(PREFIX)/share/tquic/nft/server-example.nft \
+	      $(DESTDIR)$(PREFIX)/share/tquic/nft/merge-connlabel.sh
+	rmdir $(DESTDIR)$(PREFIX)/share/tquic/nft $(DESTDIR)$(PREFIX)/share/tquic 2>/dev/null || true
 	@if [ -z "$(DESTDIR)" ]; then depmod -a "$$($(MAKE) -s -C kernel kver)"; fi
 
 # DEPS, one line: tests/deps-check.sh reads it.

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "labels.h"
 #include "log.h"
 
 /* a client's KeepAliveSec= unless it says otherwise */
@@ -219,6 +220,17 @@ static int tq_tunnel_key(struct tq_parse *p, const char *k, const char *v)
 	}
 	if (!strcmp(k, "ResetKeyFile"))
 		return tq_set_str(&cfg->reset_key_file, v);
+	if (!strcmp(k, "ConnlabelFile"))
+		return tq_set_str(&cfg->connlabel_file, v);
+	if (!strcmp(k, "Bond")) {
+		if (!strcmp(v, "yes"))
+			cfg->bond = true;
+		else if (!strcmp(v, "no"))
+			cfg->bond = false;
+		else
+			return -EINVAL;
+		return 0;
+	}
 	return -ENOKEY;
 }
 
@@ -381,6 +393,7 @@ int tq_config_load(struct tq_config *cfg, const char *path)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->version = 1;
+	cfg->bond = true;
 	cfg->idle_timeout_ms = 30000;
 	r = ini_parse(path, tq_ini_line, &p);
 	if (r < 0) {
@@ -433,6 +446,11 @@ int tq_config_load(struct tq_config *cfg, const char *path)
 			goto out;
 		}
 	}
+	if (!cfg->connlabel_file) {
+		r = tq_set_str(&cfg->connlabel_file, TQ_CONNLABEL_FILE);
+		if (r)
+			goto out;
+	}
 	r = tq_config_certs(&p);
 	if (r)
 		goto out;
@@ -451,5 +469,7 @@ void tq_config_free(struct tq_config *cfg)
 {
 	free(cfg->reset_key_file);
 	cfg->reset_key_file = NULL;
+	free(cfg->connlabel_file);
+	cfg->connlabel_file = NULL;
 	tq_auth_free(&cfg->auth);
 }

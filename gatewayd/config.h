@@ -21,6 +21,8 @@
  * @retry_always: server: every client proves its address with a Retry first
  * @reset_key_file: where the stateless reset key is kept (NULL: a new
  *	random key each start)
+ * @connlabel_file: where nft reads the conntrack label names from
+ * @bond: the connections carry the bonded flows through tquic0
  * @auth: authentication
  */
 struct tq_config {
@@ -32,6 +34,8 @@ struct tq_config {
 	uint32_t keepalive_ms;
 	bool retry_always;
 	char *reset_key_file;
+	char *connlabel_file;
+	bool bond;
 	struct tq_auth auth;
 };
 

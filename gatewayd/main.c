@@ -18,6 +18,7 @@
 #include <systemd/sd-event.h>
 
 #include "config.h"
+#include "labels.h"
 #include "module.h"
 #include "tunnel.h"
 #include "util.h"
@@ -91,6 +92,8 @@ int main(int argc, char *argv[])
 
 	if (arg_check) {
 		r = tq_config_load(&cfg, arg_config);
+		if (r >= 0)
+			r = tq_labels_check(cfg.connlabel_file, "/sys");
 		tq_config_free(&cfg);
 		return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	}
@@ -106,7 +109,14 @@ int main(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 
+	/*
+	 * The conntrack label names next, with the configuration that may
+	 * say where they are, before anything else: a rule naming a label
+	 * nft cannot find, or a bit the module does not take, bonds nothing.
+	 */
 	r = tq_config_load(&cfg, arg_config);
+	if (r >= 0)
+		r = tq_labels_check(cfg.connlabel_file, "/sys");
 	if (r < 0) {
 		tq_config_free(&cfg);
 		return EXIT_FAILURE;

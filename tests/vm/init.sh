@@ -54,13 +54,29 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 \
 # them), and PID 1 goes on there: the kernel's own module requests
 # (crypto_alloc_aead("gcm(aes)") loading gcm, say) then find the host's
 # modprobe and modules. The host's static busybox powers off at the end.
+#
+# Stage 2 also gives the guest a writable /etc: an overlay of a tmpfs on the
+# host's, so that nothing reaches the host. The checkout's conntrack label
+# names are merged into its /etc/connlabel.conf, as make install does on a
+# gateway: nft and gatewayd read them there, and a fresh machine has no
+# such file. Its argument: the checkout ($TOP).
 cat > "$R/tmp/tquic-vm-stage2" <<'EOS'
 #!/bin/sh
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 echo /sbin/modprobe > /proc/sys/kernel/modprobe
+/sbin/modprobe overlay
+if mkdir -p /run/tquic-etc/upper /run/tquic-etc/work &&
+   mount -t overlay -o lowerdir=/etc,upperdir=/run/tquic-etc/upper,workdir=/run/tquic-etc/work \
+	tquic-etc /etc; then
+	sh "$1/nft/merge-connlabel.sh" /etc/connlabel.conf ||
+		echo "tquic-vm: cannot merge $1/nft/connlabel.conf into /etc/connlabel.conf"
+else
+	echo "tquic-vm: no writable /etc (overlay), so no /etc/connlabel.conf"
+fi
 echo "tquic-vm: running job (uptime $(cut -d" " -f1 /proc/uptime) s)"
 /bin/sh /tmp/tquic-vm/job.sh
 echo "tquic-vm: job exited $?"
 sync
 /bin/busybox poweroff -f
 EOS
-exec switch_root "$R" /bin/sh /tmp/tquic-vm-stage2
+exec switch_root "$R" /bin/sh /tmp/tquic-vm-stage2 "$TOP"
