@@ -88,6 +88,10 @@ static int show_conn(const struct nlmsghdr *nlh, void *data)
 		       mnl_attr_get_u32(tb[TQUIC_A_KEY_UPDATES]));
 	put_u64("cids_issued", tb[TQUIC_A_CIDS_ISSUED]);
 	put_u64("cids_retired", tb[TQUIC_A_CIDS_RETIRED]);
+	put_u64("dgrams_tx", tb[TQUIC_A_DGRAMS_TX]);
+	put_u64("dgrams_rx", tb[TQUIC_A_DGRAMS_RX]);
+	if (tb[TQUIC_A_ZONE])
+		printf(" zone %u", mnl_attr_get_u16(tb[TQUIC_A_ZONE]));
 	if (tb[TQUIC_A_ERROR_CODE])
 		printf(" error 0x%" PRIx64 "%s%s",
 		       mnl_attr_get_u64(tb[TQUIC_A_ERROR_CODE]),

@@ -74,6 +74,10 @@ static const enum mnl_attr_data_type tq_attr_types[TQUIC_A_MAX + 1] = {
 	[TQUIC_A_STATELESS_RESET] = MNL_TYPE_FLAG,
 	[TQUIC_A_CIDS_ISSUED] = MNL_TYPE_U64,
 	[TQUIC_A_CIDS_RETIRED] = MNL_TYPE_U64,
+	[TQUIC_A_BOND] = MNL_TYPE_FLAG,
+	[TQUIC_A_DGRAMS_TX] = MNL_TYPE_U64,
+	[TQUIC_A_DGRAMS_RX] = MNL_TYPE_U64,
+	[TQUIC_A_ZONE] = MNL_TYPE_U16,
 };
 
 static int tq_attr_cb(const struct nlattr *a, void *data)

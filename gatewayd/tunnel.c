@@ -363,6 +363,9 @@ static void tq_tunnel_put_common(struct tq_tunnel *tun, struct nlmsghdr *nlh)
 	mnl_attr_put_u32(nlh, TQUIC_A_IDLE_TIMEOUT_MS,
 			 tun->cfg->idle_timeout_ms);
 	mnl_attr_put_u32(nlh, TQUIC_A_KEEPALIVE_MS, tun->cfg->keepalive_ms);
+	/* the connection carries tquic0's flows once established */
+	if (tun->cfg->bond)
+		mnl_attr_put(nlh, TQUIC_A_BOND, 0, NULL);
 	if (tun->has_reset_key)
 		mnl_attr_put(nlh, TQUIC_A_RESET_KEY, sizeof(tun->reset_key),
 			     tun->reset_key);

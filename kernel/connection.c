@@ -24,14 +24,15 @@
 #include "core/header.h"
 #include "core/retry.h"
 #include "mem.h"
+#include "device.h"
 #include "netlink.h"
 #include "netns.h"
+#include "receive.h"
+#include "send.h"
 #include "socket.h"
 
 /* connections per namespace, handshakes included */
 #define TQUIC_MAX_CONNS		1024
-/* datagrams sent per kick before yielding */
-#define TQUIC_TX_BURST		64
 /* handshakes under way from which every new client gets a Retry */
 #define TQUIC_RETRY_LOAD	64
 
@@ -45,11 +46,22 @@ u64 tquic_now(void)
 	return ktime_to_us(ktime_get());
 }
 
+/* core's deadline passed: handled here, in softirq, unless owned */
 static void tquic_connection_timer(struct timer_list *t)
 {
 	struct tquic_connection *conn = from_timer(conn, t, timer);
 
-	tquic_net_kick(conn->tn);
+	spin_lock(&conn->lock);
+	if (conn->dead)
+		goto out;
+	if (conn->owned) {
+		conn->timer_due = true;
+		goto out;
+	}
+	tquic_conn_on_timeout(&conn->c, tquic_now());
+	tquic_connection_turn(conn);
+out:
+	spin_unlock(&conn->lock);
 }
 
 static bool tquic_connection_announce(struct tquic_connection *conn)
@@ -84,11 +96,15 @@ static void tquic_connection_state_changed(void *ctx, enum tquic_state state)
 		tquic_nl_state(conn, state);
 }
 
-/* a random CID no connection of the namespace holds, and its token */
+/*
+ * A random CID no connection of the namespace holds, and its token. Only
+ * from tquic_conn_prepare(), in process context: the HMAC may allocate.
+ */
 static int tquic_connection_new_cid(void *ctx, u8 *cid, u8 len, u8 *token)
 {
 	struct tquic_connection *conn = ctx;
 
+	might_sleep();
 	get_random_bytes(cid, len);
 	if (tquic_connection_find(conn->tn, cid, len))
 		return -EEXIST;
@@ -112,10 +128,20 @@ static struct tquic_connection *tquic_connection_alloc(struct tquic_net *tn,
 		tquic_mem_vfree(conn, sizeof(*conn));
 		return ERR_PTR(id);
 	}
+	if (dst_cache_init(&conn->dst_cache, GFP_KERNEL)) {
+		idr_remove(&tn->conn_ids, id);
+		tquic_mem_vfree(conn, sizeof(*conn));
+		return ERR_PTR(-ENOMEM);
+	}
 	conn->id = id;
 	conn->tn = tn;
 	conn->ts = ts;
 	ts->refs++;
+	spin_lock_init(&conn->lock);
+	skb_queue_head_init(&conn->backlog);
+	skb_queue_head_init(&conn->txq);
+	/* nobody else sees it yet; tquic_connection_release() lets go */
+	conn->owned = true;
 	timer_setup(&conn->timer, tquic_connection_timer, 0);
 	conn->ops.crypto_data = tquic_connection_crypto_data;
 	conn->ops.state_changed = tquic_connection_state_changed;
@@ -126,22 +152,41 @@ static struct tquic_connection *tquic_connection_alloc(struct tquic_net *tn,
 	return conn;
 }
 
+static void tquic_connection_free_rcu(struct rcu_head *head)
+{
+	struct tquic_connection *conn =
+		container_of(head, struct tquic_connection, rcu);
+
+	tquic_mem_vfree(conn, sizeof(*conn));
+}
+
 /**
- * tquic_connection_destroy() - free a connection at once, without a word
- * @conn: connection; its namespace is locked
+ * tquic_connection_destroy() - free a connection
+ * @conn: the connection; the namespace is locked, @conn not owned
+ *
+ * Softirq may still hold a pointer found by CID: it sees @dead under the
+ * lock and lets go, and the memory stays until an RCU grace period ends.
  */
 void tquic_connection_destroy(struct tquic_connection *conn)
 {
 	struct tquic_net *tn = conn->tn;
 
+	spin_lock_bh(&conn->lock);
+	conn->dead = true;
+	spin_unlock_bh(&conn->lock);
 	del_timer_sync(&conn->timer);
 	tquic_cids_remove_all(conn);
+	tquic_dev_detach(conn);
+	tquic_dev_free_tmpl(conn);
 	list_del(&conn->node);
 	idr_remove(&tn->conn_ids, conn->id);
 	tn->nconns--;
+	skb_queue_purge(&conn->backlog);
+	kfree_skb(conn->spare);
+	dst_cache_destroy(&conn->dst_cache);
 	tquic_conn_destroy(&conn->c);
 	tquic_sock_put(conn->ts);
-	tquic_mem_vfree(conn, sizeof(*conn));
+	call_rcu(&conn->rcu, tquic_connection_free_rcu);
 }
 
 /**
@@ -153,7 +198,7 @@ void tquic_connection_reap(struct tquic_net *tn)
 	struct tquic_connection *conn, *tmp;
 
 	list_for_each_entry_safe(conn, tmp, &tn->conns, node)
-		if (conn->dead)
+		if (READ_ONCE(conn->dead))
 			tquic_connection_destroy(conn);
 }
 
@@ -187,7 +232,7 @@ struct tquic_connection *tquic_connection_get(struct tquic_net *tn, u32 id)
 {
 	struct tquic_connection *conn = idr_find(&tn->conn_ids, id);
 
-	return conn && !conn->dead ? conn : NULL;
+	return conn && !READ_ONCE(conn->dead) ? conn : NULL;
 }
 
 /* the timer, at the connection's next deadline (none: stopped) */
@@ -205,54 +250,100 @@ static void tquic_connection_arm(struct tquic_connection *conn, u64 now)
 }
 
 /**
- * tquic_connection_kick() - send what is due and re-arm the timer
- * @conn: connection; its namespace is locked
+ * tquic_connection_turn() - act on what core decided
+ * @conn: the connection, owned or locked (see struct tquic_connection)
+ *
+ * Sends what core has to send, follows its CIDs in the namespace's table,
+ * sets the timer to its next deadline, and leaves to process context what
+ * may sleep (tquic_conn_prepare()) and what frees it.
  */
-void tquic_connection_kick(struct tquic_connection *conn)
+void tquic_connection_turn(struct tquic_connection *conn)
 {
 	struct tquic_net *tn = conn->tn;
 	u64 now = tquic_now();
-	size_t n;
-	int i;
 
 	if (conn->dead)
 		return;
-	for (i = 0; i < TQUIC_TX_BURST; i++) {
-		n = tquic_conn_send(&conn->c, now, tn->txbuf, TQUIC_MAX_DGRAM);
-		if (!n)
-			break;
-		tquic_sock_send(conn->ts, &conn->peer, tn->txbuf, n);
+	if (!tquic_send_flush(conn, now)) {
+		/* more than a burst waits: the timer comes back at once */
+		conn->deadline = now;
+		mod_timer(&conn->timer, jiffies);
 	}
 	if (conn->c.state == TQUIC_STATE_CLOSED) {
 		conn->dead = true;
 		del_timer(&conn->timer);
 		tquic_cids_remove_all(conn);
+		tquic_net_kick(tn);	/* to be reaped */
 		return;
 	}
 	/* the CIDs it issued or saw retired on the way */
 	tquic_cids_sync(conn);
-	tquic_connection_arm(conn, now);
-	/* more to send: the namespace's work comes back for it at once */
-	if (i == TQUIC_TX_BURST) {
-		conn->deadline = now;
+	if (conn->attached)
+		WRITE_ONCE(conn->inner_mtu,
+			   (u16)tquic_dgram_max_payload(&conn->c));
+	if (conn->deadline != now)
+		tquic_connection_arm(conn, now);
+	if (!conn->prep_due && !conn->prep_failed &&
+	    tquic_conn_prepare_due(&conn->c)) {
+		conn->prep_due = true;
 		tquic_net_kick(tn);
 	}
 }
 
 /**
- * tquic_connection_run_timers() - run every connection's due deadline
- * @tn: namespace, locked
+ * tquic_connection_own() - take @conn's state for process context
+ * @conn: the connection; the namespace is locked
+ *
+ * Until tquic_connection_release(), core may be called and may sleep;
+ * softirq queues what arrives instead of processing it.
  */
-void tquic_connection_run_timers(struct tquic_net *tn)
+void tquic_connection_own(struct tquic_connection *conn)
+{
+	spin_lock_bh(&conn->lock);
+	conn->owned = true;
+	spin_unlock_bh(&conn->lock);
+}
+
+/**
+ * tquic_connection_release() - give @conn back to softirq
+ * @conn: an owned connection
+ *
+ * Does what may sleep first (tquic_conn_prepare()), then processes what
+ * softirq left while it was owned, and turns the connection.
+ */
+void tquic_connection_release(struct tquic_connection *conn)
+{
+	struct sk_buff *skb;
+
+	if (!conn->dead && !conn->prep_failed &&
+	    tquic_conn_prepare_due(&conn->c) && tquic_conn_prepare(&conn->c))
+		conn->prep_failed = true;
+	spin_lock_bh(&conn->lock);
+	conn->prep_due = false;
+	while ((skb = __skb_dequeue(&conn->backlog)))
+		tquic_recv_skb(conn, skb);
+	if (conn->timer_due) {
+		conn->timer_due = false;
+		tquic_conn_on_timeout(&conn->c, tquic_now());
+	}
+	tquic_connection_turn(conn);
+	conn->owned = false;
+	spin_unlock_bh(&conn->lock);
+}
+
+/**
+ * tquic_connection_run_prepare() - prepare every connection that asked
+ * @tn: the namespace, locked
+ */
+void tquic_connection_run_prepare(struct tquic_net *tn)
 {
 	struct tquic_connection *conn;
-	u64 now = tquic_now();
 
 	list_for_each_entry(conn, &tn->conns, node) {
-		if (conn->dead || !conn->deadline || conn->deadline > now)
+		if (READ_ONCE(conn->dead) || !READ_ONCE(conn->prep_due))
 			continue;
-		tquic_conn_on_timeout(&conn->c, now);
-		tquic_connection_kick(conn);
+		tquic_connection_own(conn);
+		tquic_connection_release(conn);
 	}
 }
 
@@ -298,12 +389,11 @@ int tquic_connection_connect(struct tquic_net *tn, struct tquic_sock *ts,
 	conn->peer = *peer;
 	conn->owner_portid = owner;
 	conn->announced = true;	/* the CONNECT reply announced it */
-	tquic_cids_sync(conn);
 	/*
 	 * Its idle timeout runs from now: a client whose owner never sends
 	 * a ClientHello, or whose server never answers, still ends.
 	 */
-	tquic_connection_arm(conn, cfg.now);
+	tquic_connection_release(conn);
 	*out = conn;
 	return 0;
 }
@@ -395,6 +485,7 @@ static void tquic_connection_refuse(struct tquic_sock *ts,
  * tquic_connection_accept() - a datagram on a listener that matched nothing
  * @ts: the listener's socket; its namespace is locked
  * @from: where it came from
+ * @to: the address it was sent to, which the server answers from
  * @dgram: the datagram
  * @len: its length
  *
@@ -407,6 +498,7 @@ static void tquic_connection_refuse(struct tquic_sock *ts,
  */
 void tquic_connection_accept(struct tquic_sock *ts,
 			     const struct sockaddr_storage *from,
+			     const struct sockaddr_storage *to,
 			     u8 *dgram, size_t len)
 {
 	struct tquic_net *tn = ts->tn;
@@ -451,6 +543,8 @@ void tquic_connection_accept(struct tquic_sock *ts,
 	if (IS_ERR(conn))
 		goto drop;
 	conn->peer = *from;
+	conn->local = *to;
+	conn->bond = ts->bond;
 	conn->listener_id = ts->listener_id;
 	conn->owner_portid = ts->owner_portid;
 	if (tquic_conn_init(&conn->c, &cfg, &conn->ops))
@@ -460,7 +554,7 @@ void tquic_connection_accept(struct tquic_sock *ts,
 	if (!conn->announced)
 		goto destroy;	/* an Initial without CRYPTO data */
 	ts->accepted++;
-	tquic_connection_kick(conn);
+	tquic_connection_release(conn);
 	return;
 destroy:
 	tquic_connection_destroy(conn);
@@ -502,12 +596,12 @@ void tquic_connection_input(struct tquic_connection *conn,
 			    const struct sockaddr_storage *from,
 			    u8 *dgram, size_t len)
 {
-	if (!tquic_sockaddr_eq(from, &conn->peer)) {
+	tquic_connection_own(conn);
+	if (tquic_sockaddr_eq(from, &conn->peer))
+		tquic_conn_recv(&conn->c, tquic_now(), dgram, len);
+	else
 		conn->c.stats.pkts_dropped++;
-		return;
-	}
-	tquic_conn_recv(&conn->c, tquic_now(), dgram, len);
-	tquic_connection_kick(conn);
+	tquic_connection_release(conn);
 }
 
 /**
@@ -529,14 +623,18 @@ bool tquic_connection_reset_rx(struct tquic_sock *ts,
 {
 	struct tquic_connection *conn;
 
+	bool match;
+
 	list_for_each_entry(conn, &ts->tn->conns, node) {
-		if (conn->dead || conn->ts != ts ||
+		if (READ_ONCE(conn->dead) || conn->ts != ts ||
 		    !tquic_sockaddr_eq(from, &conn->peer))
 			continue;
-		if (tquic_conn_check_reset(&conn->c, tquic_now(), dgram, len)) {
-			tquic_connection_kick(conn);
+		tquic_connection_own(conn);
+		match = tquic_conn_check_reset(&conn->c, tquic_now(), dgram,
+					       len);
+		tquic_connection_release(conn);
+		if (match)
 			return true;
-		}
 	}
 	return false;
 }
@@ -554,13 +652,13 @@ void tquic_connection_owner_gone(struct tquic_net *tn, u32 portid)
 	struct tquic_connection *conn;
 
 	list_for_each_entry(conn, &tn->conns, node) {
-		if (conn->dead || conn->owner_portid != portid)
+		if (READ_ONCE(conn->dead) || conn->owner_portid != portid)
 			continue;
 		conn->owner_portid = 0;
-		if (conn->c.state == TQUIC_STATE_HANDSHAKE) {
+		tquic_connection_own(conn);
+		if (conn->c.state == TQUIC_STATE_HANDSHAKE)
 			tquic_conn_close(&conn->c, tquic_now(), false,
 					 TQUIC_INTERNAL_ERROR, 0);
-			tquic_connection_kick(conn);
-		}
+		tquic_connection_release(conn);
 	}
 }

@@ -7,13 +7,18 @@
 #define _TQUIC_CONNECTION_H
 
 #include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/skbuff.h>
 #include <linux/socket.h>
+#include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/types.h>
+#include <net/dst_cache.h>
 
 #include "cids.h"
 #include "core/conn.h"
 
+struct nf_conn;
 struct tquic_net;
 struct tquic_sock;
 
@@ -23,29 +28,73 @@ struct tquic_sock;
  * @tn: its namespace
  * @ts: its UDP socket (a reference)
  * @peer: the peer's address
+ * @local: the address we send from (zero: the route's choice); a server
+ *	answers from the address the client's first Initial went to
  * @id: its ID for userspace
  * @listener_id: the listener that accepted it (0 for a client)
  * @owner_portid: netlink port handling its TLS; 0 once established
- * @timer: fires at core's next deadline and kicks the namespace's work
+ * @timer: fires at core's next deadline, in softirq
  * @deadline: that deadline, microseconds (0: none)
+ * @lock: guards @c and everything below it against softirq; see
+ *	tquic_connection_own()
+ * @owned: process context holds @c and may sleep: softirq leaves its
+ *	packets on @backlog and its timer to tquic_connection_release()
+ * @timer_due: the timer fired while @owned
+ * @prep_due: the namespace's work runs tquic_conn_prepare() for it
+ * @prep_failed: that failed; not asked again
  * @dead: closed; freed by tquic_connection_reap()
  * @announced: its owner knows it (CONNECT reply or NEW_CONN event)
+ * @backlog: packets that arrived while @owned
+ * @spare: a datagram buffer the last send did not use
+ * @dst_cache: the route to @peer
+ * @rcu: frees it once softirq lookups cannot see it
+ * @bond: carries the data plane (tquic0) once established
+ * @attached: it does (device.c)
+ * @zone: server: the conntrack zone of its clients' flows (0: none)
+ * @zone_tmpl: server: the conntrack template that puts them there
+ * @inner_mtu: the largest inner packet one of its packets carries, for
+ *	the hooks (read without the lock)
+ * @txq: inner packets from tquic0 waiting for room in the connection
+ * @dops: how core pulls @txq and delivers DATAGRAM frames (device.c)
  * @ops: core's callbacks
  * @cids: its entries in the namespace's CID table (see cids.c)
  * @c: the protocol state
+ *
+ * Who may touch @c: process context between tquic_connection_own() and
+ * tquic_connection_release(), with the namespace locked (handshake,
+ * netlink, the control path); softirq (1-RTT receive, the timer, the
+ * device's transmit) with @lock held and @owned false. Neither sleeps
+ * where the other could wait on it.
  */
 struct tquic_connection {
 	struct list_head node;
 	struct tquic_net *tn;
 	struct tquic_sock *ts;
 	struct sockaddr_storage peer;
+	struct sockaddr_storage local;
 	u32 id;
 	u32 listener_id;
 	u32 owner_portid;
 	struct timer_list timer;
 	u64 deadline;
+	spinlock_t lock;
+	bool owned;
+	bool timer_due;
+	bool prep_due;
+	bool prep_failed;
 	bool dead;
 	bool announced;
+	struct sk_buff_head backlog;
+	struct sk_buff *spare;
+	struct dst_cache dst_cache;
+	struct rcu_head rcu;
+	bool bond;
+	bool attached;
+	u16 zone;
+	struct nf_conn *zone_tmpl;
+	u16 inner_mtu;
+	struct sk_buff_head txq;
+	struct tquic_dgram_ops dops;
 	struct tquic_conn_ops ops;
 	struct tquic_cid_node cids[TQUIC_CONN_CID_NODES];
 	struct tquic_conn c;
@@ -61,6 +110,7 @@ int tquic_connection_connect(struct tquic_net *tn, struct tquic_sock *ts,
 			     struct tquic_connection **out);
 void tquic_connection_accept(struct tquic_sock *ts,
 			     const struct sockaddr_storage *from,
+			     const struct sockaddr_storage *to,
 			     u8 *dgram, size_t len);
 void tquic_connection_input(struct tquic_connection *conn,
 			    const struct sockaddr_storage *from,
@@ -68,8 +118,10 @@ void tquic_connection_input(struct tquic_connection *conn,
 bool tquic_connection_reset_rx(struct tquic_sock *ts,
 			       const struct sockaddr_storage *from,
 			       const u8 *dgram, size_t len);
-void tquic_connection_kick(struct tquic_connection *conn);
-void tquic_connection_run_timers(struct tquic_net *tn);
+void tquic_connection_own(struct tquic_connection *conn);
+void tquic_connection_release(struct tquic_connection *conn);
+void tquic_connection_turn(struct tquic_connection *conn);
+void tquic_connection_run_prepare(struct tquic_net *tn);
 void tquic_connection_destroy(struct tquic_connection *conn);
 void tquic_connection_reap(struct tquic_net *tn);
 void tquic_connection_owner_gone(struct tquic_net *tn, u32 portid);

@@ -19,8 +19,14 @@
 #include "core/crypto.h"
 #include "mem.h"
 
+/*
+ * @req: the request, allocated with the transform: calls on one AEAD are
+ * serialised by its user (a connection's lock, the namespace's for the
+ * token key), so nothing is allocated per packet
+ */
 struct tquic_aead {
 	struct crypto_aead *tfm;
+	struct aead_request *req;
 };
 
 /**
@@ -79,6 +85,9 @@ struct tquic_aead *tquic_aead_alloc(enum tquic_aead_alg alg, const u8 *key)
 	if (crypto_aead_setkey(a->tfm, key, tquic_aead_key_len(alg)) ||
 	    crypto_aead_setauthsize(a->tfm, TQUIC_AEAD_TAG_LEN))
 		goto free_tfm;
+	a->req = aead_request_alloc(a->tfm, GFP_KERNEL);
+	if (!a->req)
+		goto free_tfm;
 	return a;
 
 free_tfm:
@@ -92,6 +101,7 @@ void tquic_aead_free(struct tquic_aead *a)
 {
 	if (!a)
 		return;
+	aead_request_free(a->req);
 	crypto_free_aead(a->tfm);
 	tquic_mem_kfree(a);
 }
@@ -118,9 +128,7 @@ static int tquic_aead_crypt(struct tquic_aead *a, bool enc, const u8 *nonce,
 			 !virt_addr_valid(data + datalen - 1) ||
 			 (adlen && !virt_addr_valid(ad + adlen - 1))))
 		return -EFAULT;
-	req = aead_request_alloc(a->tfm, GFP_ATOMIC);
-	if (!req)
-		return -ENOMEM;
+	req = a->req;
 	if (ad + adlen == data) {
 		sg_init_one(&sg[0], ad, adlen + datalen);
 	} else {
@@ -133,7 +141,8 @@ static int tquic_aead_crypt(struct tquic_aead *a, bool enc, const u8 *nonce,
 	aead_request_set_crypt(req, sg, sg, cryptlen, iv);
 	aead_request_set_ad(req, adlen);
 	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
-	aead_request_free(req);
+	/* the request holds pointers to the buffers until the next call */
+	aead_request_set_crypt(req, NULL, NULL, 0, NULL);
 	return err;
 }
 

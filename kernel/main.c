@@ -11,6 +11,7 @@
 #include <linux/module.h>
 
 #include "core/selftest.h"
+#include "hooks.h"
 #include "mem.h"
 #include "netlink.h"
 #include "netns.h"
@@ -48,6 +49,9 @@ static int __init tquic_mod_init(void)
 		pr_info("selftest: %u of %u checks passed\n", n, n);
 	}
 
+	err = tquic_hooks_check_params();
+	if (err)
+		return err;
 	err = tquic_netns_init();
 	if (err) {
 		pr_err("per-namespace state: error %d\n", err);

@@ -18,6 +18,7 @@
 
 #include "connection.h"
 #include "core/varint.h"
+#include "device.h"
 #include "netlink.h"
 #include "netns.h"
 #include "socket.h"
@@ -46,6 +47,7 @@ static const struct nla_policy tquic_nl_policy[TQUIC_A_MAX + 1] = {
 	[TQUIC_A_RETRY] = NLA_POLICY_MAX(NLA_U8, TQUIC_RETRY_ALWAYS),
 	[TQUIC_A_RESET_KEY] = NLA_POLICY_EXACT_LEN(TQUIC_RESET_KEY_LEN),
 	[TQUIC_A_KEEPALIVE_MS] = { .type = NLA_U32 },
+	[TQUIC_A_BOND] = { .type = NLA_FLAG },
 };
 
 static struct genl_family tquic_nl_family;
@@ -134,6 +136,20 @@ static s64 tquic_nl_keepalive(struct genl_info *info)
 	return nla_get_u32(a);
 }
 
+/* With BOND, the namespace's tquic0 and hooks; the namespace is locked. */
+static int tquic_nl_bond(struct tquic_net *tn, struct genl_info *info)
+{
+	int err;
+
+	if (!nla_get_flag(info->attrs[TQUIC_A_BOND]))
+		return 0;
+	err = tquic_dev_ensure(tn);
+	if (err)
+		NL_SET_ERR_MSG(info->extack,
+			       "cannot create tquic0 and its netfilter hooks");
+	return err;
+}
+
 /* A UDP socket bound as the command says; the namespace is locked. */
 static int tquic_nl_sock_open(struct tquic_net *tn, struct genl_info *info,
 			      const struct sockaddr_storage *local,
@@ -181,6 +197,9 @@ static int tquic_nl_listen(struct sk_buff *skb, struct genl_info *info)
 	err = tquic_net_owner_add(tn, info->snd_portid);
 	if (err)
 		goto unlock;
+	err = tquic_nl_bond(tn, info);
+	if (err)
+		goto unlock;
 	err = tquic_nl_sock_open(tn, info, &local, &ts);
 	if (err)
 		goto unlock;
@@ -196,6 +215,7 @@ static int tquic_nl_listen(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[TQUIC_A_RETRY])
 		ts->retry = nla_get_u8(info->attrs[TQUIC_A_RETRY]);
 	ts->keepalive_ms = keepalive;
+	ts->bond = nla_get_flag(info->attrs[TQUIC_A_BOND]);
 	tn->nlisteners++;
 	mutex_unlock(&tn->lock);
 
@@ -288,6 +308,9 @@ static int tquic_nl_connect(struct sk_buff *skb, struct genl_info *info)
 	err = tquic_net_owner_add(tn, info->snd_portid);
 	if (err)
 		goto unlock;
+	err = tquic_nl_bond(tn, info);
+	if (err)
+		goto unlock;
 	err = tquic_nl_sock_open(tn, info, &local, &ts);
 	if (err)
 		goto unlock;
@@ -296,6 +319,7 @@ static int tquic_nl_connect(struct sk_buff *skb, struct genl_info *info)
 	tquic_sock_put(ts);	/* the connection holds it now */
 	if (err)
 		goto unlock;
+	conn->bond = nla_get_flag(info->attrs[TQUIC_A_BOND]);
 	hdr = genlmsg_put_reply(msg, info, &tquic_nl_family, 0,
 				TQUIC_CMD_CONNECT);
 	if (!hdr || nla_put_u32(msg, TQUIC_A_CONN_ID, conn->id) ||
@@ -333,7 +357,9 @@ static struct tquic_connection *tquic_nl_conn(struct genl_info *info)
 		mutex_unlock(&tn->lock);
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TQUIC_A_CONN_ID],
 				    "no such connection");
+		return NULL;
 	}
+	tquic_connection_own(conn);
 	return conn;
 }
 
@@ -341,7 +367,7 @@ static int tquic_nl_conn_done(struct tquic_connection *conn, int err)
 {
 	struct tquic_net *tn = conn->tn;
 
-	tquic_connection_kick(conn);
+	tquic_connection_release(conn);
 	tquic_connection_reap(tn);
 	mutex_unlock(&tn->lock);
 	return err;
@@ -441,9 +467,18 @@ static int tquic_nl_handshake_done(struct sk_buff *skb, struct genl_info *info)
 	if (!conn)
 		return -ENOENT;
 	err = tquic_conn_tls_done(&conn->c, tquic_now());
-	if (err)
+	if (err) {
 		NL_SET_ERR_MSG(info->extack,
 			       "handshake incomplete: keys or transport parameters missing");
+	} else if (conn->bond) {
+		err = tquic_dev_attach(conn);
+		if (err == -EBUSY)
+			NL_SET_ERR_MSG(info->extack,
+				       "another client connection carries the bonded flows");
+		else if (err)
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot attach the connection to tquic0");
+	}
 	return tquic_nl_conn_done(conn, err);
 }
 
@@ -521,6 +556,11 @@ static int tquic_nl_fill_conn(struct sk_buff *skb, struct tquic_connection *conn
 	    nla_put_u32(skb, TQUIC_A_KEY_UPDATES, c->kp.updates) ||
 	    nla_put_u64_64bit(skb, TQUIC_A_CIDS_ISSUED, c->lcids.next_seq,
 			      TQUIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, TQUIC_A_DGRAMS_TX, c->stats.dgrams_tx,
+			      TQUIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, TQUIC_A_DGRAMS_RX, c->stats.dgrams_rx,
+			      TQUIC_A_PAD) ||
+	    (conn->zone && nla_put_u16(skb, TQUIC_A_ZONE, conn->zone)) ||
 	    nla_put_u64_64bit(skb, TQUIC_A_CIDS_RETIRED, c->stats.cids_retired,
 			      TQUIC_A_PAD) ||
 	    tquic_nl_put_close(skb, c, c->state))
@@ -547,6 +587,7 @@ static int tquic_nl_get_conn(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	}
 	err = tquic_nl_fill_conn(msg, conn, info->snd_portid, info->snd_seq, 0);
+	tquic_connection_release(conn);
 	mutex_unlock(&conn->tn->lock);
 	if (err) {
 		nlmsg_free(msg);
@@ -566,10 +607,18 @@ static int tquic_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 		conn = idr_get_next(&tn->conn_ids, &next);
 		if (!conn)
 			break;
-		if (!conn->dead &&
-		    tquic_nl_fill_conn(skb, conn, NETLINK_CB(cb->skb).portid,
-				       cb->nlh->nlmsg_seq, NLM_F_MULTI))
-			break;
+		if (!READ_ONCE(conn->dead)) {
+			int err;
+
+			tquic_connection_own(conn);
+			err = tquic_nl_fill_conn(skb, conn,
+						 NETLINK_CB(cb->skb).portid,
+						 cb->nlh->nlmsg_seq,
+						 NLM_F_MULTI);
+			tquic_connection_release(conn);
+			if (err)
+				break;
+		}
 		next++;
 	}
 	mutex_unlock(&tn->lock);
@@ -614,7 +663,9 @@ static struct genl_family tquic_nl_family __ro_after_init = {
 static struct sk_buff *tquic_nl_event(struct tquic_connection *conn, u8 cmd,
 				      size_t extra, void **hdr)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE + extra, GFP_KERNEL);
+	/* events may come from softirq (the connection's 1-RTT path) */
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE + extra,
+					  GFP_ATOMIC);
 
 	if (!msg)
 		return NULL;
@@ -711,7 +762,7 @@ void tquic_nl_state(struct tquic_connection *conn, u8 state)
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&tquic_nl_family, conn->tn->net, msg, 0,
-				TQUIC_NL_GRP_EVENTS, GFP_KERNEL);
+				TQUIC_NL_GRP_EVENTS, GFP_ATOMIC);
 }
 
 static int tquic_nl_notify(struct notifier_block *nb, unsigned long event,

@@ -7,6 +7,7 @@
  * namespace's listeners and connections.
  */
 
+#include <linux/netdevice.h>
 #include <linux/proc_fs.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
@@ -16,6 +17,7 @@
 #include "cids.h"
 #include "connection.h"
 #include "core/crypto.h"
+#include "device.h"
 #include "mem.h"
 #include "netns.h"
 #include "socket.h"
@@ -176,7 +178,7 @@ static void tquic_net_work(struct work_struct *work)
 	tquic_net_released_run(tn);
 	list_for_each_entry(ts, &tn->socks, node)
 		more |= tquic_sock_rx(ts, TQUIC_RX_BUDGET);
-	tquic_connection_run_timers(tn);
+	tquic_connection_run_prepare(tn);
 	tquic_connection_reap(tn);
 	if (more)
 		tquic_net_kick(tn);
@@ -203,6 +205,20 @@ static int tquic_netns_proc_show(struct seq_file *seq, void *v)
 			   tquic_mem_live() - atomic_long_read(&tquic_nets));
 	seq_printf(seq, "stateless_resets sent %llu received %llu\n",
 		   tn->resets_sent, tn->resets_rx);
+	if (tn->dev)
+		seq_printf(seq,
+			   "dataplane %s bonded %lld no_conn %lld too_big %lld mss_clamped %lld bad_inner %lld txq_full %lld\n",
+			   netdev_name(tn->dev),
+			   (s64)atomic64_read(&tn->dp.bonded),
+			   (s64)atomic64_read(&tn->dp.no_conn),
+			   (s64)atomic64_read(&tn->dp.too_big),
+			   (s64)atomic64_read(&tn->dp.mss_clamped),
+			   (s64)atomic64_read(&tn->dp.bad_inner),
+			   (s64)atomic64_read(&tn->dp.txq_full));
+	list_for_each_entry(ts, &tn->socks, node)
+		if (atomic64_read(&ts->ctlq_full))
+			seq_printf(seq, "socket_queue_full %lld\n",
+				   (s64)atomic64_read(&ts->ctlq_full));
 	list_for_each_entry(ts, &tn->socks, node)
 		if (ts->listener_id)
 			seq_printf(seq,
@@ -229,6 +245,8 @@ static int __net_init tquic_netns_init_net(struct net *net)
 	INIT_LIST_HEAD(&tn->socks);
 	idr_init(&tn->conn_ids);
 	idr_init(&tn->listener_ids);
+	xa_init(&tn->dp_zones);
+	ida_init(&tn->zone_ids);
 	spin_lock_init(&tn->rel_lock);
 	INIT_LIST_HEAD(&tn->owners);
 	INIT_WORK(&tn->work, tquic_net_work);
@@ -275,11 +293,14 @@ static void __net_exit tquic_netns_pre_exit_net(struct net *net)
 
 	mutex_lock(&tn->lock);
 	list_for_each_entry(conn, &tn->conns, node) {
-		if (conn->dead)
+		if (READ_ONCE(conn->dead))
 			continue;
+		tquic_connection_own(conn);
 		tquic_conn_close(&conn->c, tquic_now(), false, 0, 0);
-		tquic_connection_kick(conn);
+		tquic_connection_release(conn);
+		tquic_dev_detach(conn);
 	}
+	tquic_dev_destroy(tn);
 	WRITE_ONCE(tn->dying, true);
 	mutex_unlock(&tn->lock);
 }
@@ -313,6 +334,9 @@ static void __net_exit tquic_netns_exit_net(struct net *net)
 	spin_unlock_irq(&tn->rel_lock);
 	idr_destroy(&tn->conn_ids);
 	idr_destroy(&tn->listener_ids);
+	WARN_ON_ONCE(!xa_empty(&tn->dp_zones));
+	xa_destroy(&tn->dp_zones);
+	ida_destroy(&tn->zone_ids);
 	proc_remove(tn->proc);
 	mutex_destroy(&tn->lock);
 	tquic_aead_free(tn->token_key);
@@ -336,4 +360,6 @@ int tquic_netns_init(void)
 void tquic_netns_exit(void)
 {
 	unregister_pernet_subsys(&tquic_net_ops);
+	/* connections and sockets are freed after a grace period */
+	rcu_barrier();
 }

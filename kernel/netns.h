@@ -5,9 +5,12 @@
 #ifndef _TQUIC_NETNS_H
 #define _TQUIC_NETNS_H
 
+#include <linux/atomic.h>
 #include <linux/idr.h>
+#include <linux/xarray.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/netfilter.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -17,8 +20,24 @@ struct net;
 struct proc_dir_entry;
 
 #define TQUIC_RX_BUF		2048
+/* out and reply, IPv4 and IPv6 (hooks.c) */
+#define TQUIC_NR_HOOKS		6
 
 struct tquic_aead;
+struct tquic_connection;
+
+/**
+ * struct tquic_dp_stats - what the data plane counted, for /proc/net/tquic
+ * @bonded: packets the hooks took for tquic0
+ * @no_conn: bonded packets dropped for want of an established connection
+ * @too_big: bonded packets larger than tquic0's MTU (ICMP sent if it could)
+ * @mss_clamped: TCP SYNs whose MSS was lowered to fit tquic0
+ * @bad_inner: received inner packets that were not IPv4 or IPv6 as sent
+ * @txq_full: packets dropped with the connection's queue full
+ */
+struct tquic_dp_stats {
+	atomic64_t bonded, no_conn, too_big, mss_clamped, bad_inner, txq_full;
+};
 
 /**
  * struct tquic_net - what tquic keeps in each network namespace
@@ -44,6 +63,12 @@ struct tquic_aead;
  *	tquic_owner), each marked by the netlink notifier when it closes,
  *	for @work to clean up after
  * @proc: the namespace's /proc/net/tquic entry
+ * @dev: tquic0, made with the first bonded listener or connection
+ * @dp_client: the client connection bonded flows leave through
+ * @dp_zones: server connections by the conntrack zone of their flows
+ * @zone_ids: allocates those zones
+ * @dp: data-plane counters (device.c, hooks.c)
+ * @hook_ops: the netfilter hooks registered for @dev (hooks.c)
  *
  * Created by the pernet init hook for every namespace (those existing when
  * the module loads and those created later) and freed by the pernet exit
@@ -68,6 +93,12 @@ struct tquic_net {
 	spinlock_t rel_lock;
 	struct list_head owners;
 	struct proc_dir_entry *proc;
+	struct net_device *dev;
+	struct tquic_connection __rcu *dp_client;
+	struct xarray dp_zones;
+	struct ida zone_ids;
+	struct tquic_dp_stats dp;
+	struct nf_hook_ops hook_ops[TQUIC_NR_HOOKS];
 };
 
 struct tquic_net *tquic_net(const struct net *net);

@@ -17,12 +17,14 @@
 #include <linux/uio.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
+#include <net/udp_tunnel.h>
 
 #include "connection.h"
 #include "core/header.h"
 #include "core/retry.h"
 #include "mem.h"
 #include "netns.h"
+#include "receive.h"
 #include "socket.h"
 
 /*
@@ -35,15 +37,26 @@
 /* stateless resets and closes a socket sends per second, at most */
 #define TQUIC_STATELESS_PER_SEC	100
 
-static void tquic_sock_data_ready(struct sock *sk)
-{
-	struct tquic_sock *ts;
+/* datagrams waiting for the control path, per socket, at most */
+#define TQUIC_CTLQ_MAX		1024
 
-	read_lock_bh(&sk->sk_callback_lock);
-	ts = sk->sk_user_data;
-	if (ts)
-		tquic_net_kick(ts->tn);
-	read_unlock_bh(&sk->sk_callback_lock);
+/**
+ * tquic_sock_queue() - leave a datagram to the namespace's work
+ * @ts: the socket it came to
+ * @skb: the datagram, data at its UDP header
+ *
+ * Return: 0 when queued (the skb is the queue's), -ENOBUFS when the queue
+ * is full (the caller frees it; counted).
+ */
+int tquic_sock_queue(struct tquic_sock *ts, struct sk_buff *skb)
+{
+	if (skb_queue_len(&ts->ctlq) >= TQUIC_CTLQ_MAX) {
+		atomic64_inc(&ts->ctlq_full);
+		return -ENOBUFS;
+	}
+	skb_queue_tail(&ts->ctlq, skb);
+	tquic_net_kick(ts->tn);
+	return 0;
 }
 
 static int tquic_sockaddr_len(const struct sockaddr_storage *ss)
@@ -66,6 +79,10 @@ static int tquic_sockaddr_len(const struct sockaddr_storage *ss)
 int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
 		    int ifindex, const u8 *reset_key, struct tquic_sock **out)
 {
+	struct udp_tunnel_sock_cfg cfg = {
+		.encap_type = 1,
+		.encap_rcv = tquic_recv_encap,
+	};
 	struct tquic_sock *ts;
 	struct socket *sock;
 	int err;
@@ -101,15 +118,12 @@ int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
 	/* RFC 9000 §10.3: a bound on what garbage can make us send */
 	ratelimit_state_init(&ts->stateless_rl, HZ, TQUIC_STATELESS_PER_SEC);
 	ratelimit_set_flags(&ts->stateless_rl, RATELIMIT_MSG_ON_RELEASE);
-	write_lock_bh(&sock->sk->sk_callback_lock);
-	sock->sk->sk_user_data = ts;
-	ts->saved_data_ready = sock->sk->sk_data_ready;
-	sock->sk->sk_data_ready = tquic_sock_data_ready;
-	write_unlock_bh(&sock->sk->sk_callback_lock);
+	skb_queue_head_init(&ts->ctlq);
+	/* from now on every datagram goes to tquic_recv_encap() */
+	cfg.sk_user_data = ts;
+	setup_udp_tunnel_sock(tn->net, sock, &cfg);
 	list_add_tail(&ts->node, &tn->socks);
 	*out = ts;
-	/* anything that arrived before the callback was set */
-	tquic_net_kick(tn);
 	return 0;
 release:
 	sock_release(sock);
@@ -118,23 +132,27 @@ free:
 	return err;
 }
 
+static void tquic_sock_free_rcu(struct rcu_head *head)
+{
+	struct tquic_sock *ts = container_of(head, struct tquic_sock, rcu);
+
+	/* a callback that found it before the release may have queued */
+	skb_queue_purge(&ts->ctlq);
+	tquic_mem_kfree(ts);
+}
+
 /**
  * tquic_sock_put() - drop a reference; the last one closes the socket
  * @ts: socket; its namespace is locked
  */
 void tquic_sock_put(struct tquic_sock *ts)
 {
-	struct sock *sk = ts->sock->sk;
-
 	if (--ts->refs)
 		return;
-	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = NULL;
-	sk->sk_data_ready = ts->saved_data_ready;
-	write_unlock_bh(&sk->sk_callback_lock);
 	list_del(&ts->node);
-	sock_release(ts->sock);
-	tquic_mem_kfree(ts);
+	/* no callback runs once this returns; one running holds RCU */
+	udp_tunnel_sock_release(ts->sock);
+	call_rcu(&ts->rcu, tquic_sock_free_rcu);
 }
 
 /**
@@ -205,6 +223,7 @@ static void tquic_sock_send_reset(struct tquic_sock *ts,
 
 static void tquic_sock_dispatch(struct tquic_sock *ts,
 				const struct sockaddr_storage *from,
+				const struct sockaddr_storage *to,
 				u8 *dgram, size_t len)
 {
 	struct tquic_connection *conn;
@@ -241,7 +260,7 @@ static void tquic_sock_dispatch(struct tquic_sock *ts,
 		goto drop;
 	}
 	if (ts->listener_id) {
-		tquic_connection_accept(ts, from, dgram, len);
+		tquic_connection_accept(ts, from, to, dgram, len);
 		return;
 	}
 drop:
@@ -258,30 +277,25 @@ drop:
 bool tquic_sock_rx(struct tquic_sock *ts, unsigned int budget)
 {
 	struct tquic_net *tn = ts->tn;
-	struct sockaddr_storage from;
+	struct sockaddr_storage from, to;
+	struct sk_buff *skb;
+	size_t n;
 
 	while (budget--) {
-		struct kvec iov = { .iov_base = tn->rxbuf,
-				    .iov_len = sizeof(tn->rxbuf) };
-		struct msghdr msg = {
-			.msg_name = &from,
-			.msg_namelen = sizeof(from),
-		};
-		int n;
-
-		memset(&from, 0, sizeof(from));
-		n = kernel_recvmsg(ts->sock, &msg, &iov, 1, sizeof(tn->rxbuf),
-				   MSG_DONTWAIT);
-		if (n == -EAGAIN)
+		skb = skb_dequeue(&ts->ctlq);
+		if (!skb)
 			return false;
-		if (n < 0)
-			continue;	/* e.g. an ICMP error: the next one */
+		n = skb->len - sizeof(struct udphdr);
 		/* nothing we send or accept is larger than the buffer */
-		if (msg.msg_flags & MSG_TRUNC) {
+		if (n > sizeof(tn->rxbuf) ||
+		    skb_copy_bits(skb, sizeof(struct udphdr), tn->rxbuf, n)) {
 			ts->dropped++;
+			kfree_skb(skb);
 			continue;
 		}
-		tquic_sock_dispatch(ts, &from, tn->rxbuf, n);
+		tquic_recv_addrs(skb, &from, &to);
+		consume_skb(skb);
+		tquic_sock_dispatch(ts, &from, &to, tn->rxbuf, n);
 		if (tn->dying)
 			return false;
 	}

@@ -6,7 +6,10 @@
 #ifndef _TQUIC_SOCKET_H
 #define _TQUIC_SOCKET_H
 
+#include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/skbuff.h>
 #include <linux/ratelimit.h>
 #include <linux/socket.h>
 #include <linux/types.h>
@@ -33,7 +36,9 @@ struct socket;
  * @accepted: connections accepted
  * @vn_sent: Version Negotiation packets sent
  * @dropped: datagrams that matched no connection and started none
- * @saved_data_ready: the socket's own callback, put back on release
+ * @ctlq_full: datagrams dropped because @ctlq was full
+ * @ctlq: datagrams for the control path (receive.c), for the work
+ * @rcu: frees it once the encapsulation callback cannot see it
  */
 struct tquic_sock {
 	struct list_head node;
@@ -47,8 +52,11 @@ struct tquic_sock {
 	u8 reset_key[TQUIC_RESET_KEY_LEN];
 	struct ratelimit_state stateless_rl;
 	u8 retry;		/* enum tquic_retry */
+	bool bond;		/* its connections carry tquic0's flows */
 	u64 accepted, vn_sent, dropped, retry_sent, bad_token, token_closes;
-	void (*saved_data_ready)(struct sock *sk);
+	atomic64_t ctlq_full;
+	struct sk_buff_head ctlq;
+	struct rcu_head rcu;
 };
 
 int tquic_sock_open(struct tquic_net *tn, const struct sockaddr_storage *local,
@@ -58,5 +66,6 @@ void tquic_sock_unlisten(struct tquic_sock *ts);
 int tquic_sock_send(struct tquic_sock *ts, const struct sockaddr_storage *to,
 		    const void *buf, size_t len);
 bool tquic_sock_rx(struct tquic_sock *ts, unsigned int budget);
+int tquic_sock_queue(struct tquic_sock *ts, struct sk_buff *skb);
 
 #endif /* _TQUIC_SOCKET_H */

@@ -147,6 +147,16 @@ enum tquic_attr {
 	TQUIC_A_STATELESS_RESET,	/* flag: the peer's stateless reset ended it */
 	TQUIC_A_CIDS_ISSUED,		/* u64: our CIDs, the handshake's included */
 	TQUIC_A_CIDS_RETIRED,		/* u64: of ours, retired by the peer */
+	/*
+	 * Flag, LISTEN and CONNECT: the connection (each one accepted)
+	 * carries the namespace's bonded flows through tquic0 once its
+	 * handshake is done; tquic0 and its netfilter hooks are made with
+	 * the first such command.
+	 */
+	TQUIC_A_BOND,
+	TQUIC_A_DGRAMS_TX,		/* u64: DATAGRAM frames (inner packets) sent */
+	TQUIC_A_DGRAMS_RX,		/* u64: and received */
+	TQUIC_A_ZONE,			/* u16: server: conntrack zone of its flows */
 	__TQUIC_A_MAX,
 };
 #define TQUIC_A_MAX (__TQUIC_A_MAX - 1)

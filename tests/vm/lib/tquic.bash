@@ -3,7 +3,14 @@
 # Helpers for tests that load tquic.ko: the module under test is the one the
 # host just built ($TQUIC_MODULE).
 
+# tquic_load [PARAM=VALUE...]: the modules tquic.ko depends on (as
+# modprobe would load them), then tquic.ko itself
 tquic_load() {
+	local deps
+	deps=$(modinfo -F depends "$TQUIC_MODULE") || return 1
+	if [ -n "$deps" ]; then
+		modprobe -a ${deps//,/ } || return 1
+	fi
 	insmod "$TQUIC_MODULE" "$@"
 }
 

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tquic0 netdev: where bonded flows enter and leave the tunnel.
+ *
+ * The netfilter hooks (hooks.c) hand it the inner packets of bonded flows;
+ * its qdisc sees them as any device's would (tcpdump, fq_codel, cake), and
+ * ndo_start_xmit queues each on its connection, whose 1-RTT packets carry
+ * them in DATAGRAM frames (core/datagram.c). The queue holds a few packets
+ * only: when the congestion controller has no room, the device's queue is
+ * stopped and the qdisc keeps the rest, so the AQM decides what waits.
+ * Packets the peer sends are injected on it with netif_rx().
+ *
+ * A client gateway has one connection for every bonded flow; a server has
+ * one per client, and the flows of each client live in a conntrack zone of
+ * their own (original direction only), so that clients with the same LAN
+ * prefix do not collide and replies find their way back.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_zones.h>
+
+#include "connection.h"
+#include "device.h"
+#include "hooks.h"
+#include "netns.h"
+
+#define TQUIC_DEV_NAME		"tquic0"
+/* inner packets queued on a connection before the device's queue stops */
+#define TQUIC_TXQ_STOP		16
+/* and dropped beyond this (other connections may have woken the queue) */
+#define TQUIC_TXQ_MAX		64
+/* the MTU before a connection is attached: a 1500-byte path over IPv6 */
+#define TQUIC_DEV_MTU_DEFAULT	1400
+
+struct tquic_dev {
+	struct tquic_net *tn;
+};
+
+static struct tquic_net *tquic_dev_tn(const struct net_device *dev)
+{
+	return ((struct tquic_dev *)netdev_priv(dev))->tn;
+}
+
+/**
+ * tquic_dev_conn_for() - the connection a bonded packet leaves through
+ * @tn: the namespace
+ * @skb: the packet; its conntrack entry, if any, is looked at
+ *
+ * A server's reply goes to the client whose zone its flow is in; anything
+ * else to the client connection, if there is one. Called under RCU (BH).
+ */
+struct tquic_connection *tquic_dev_conn_for(struct tquic_net *tn,
+					    const struct sk_buff *skb)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+	u16 zone;
+
+	if (ct && !nf_ct_is_template(ct)) {
+		zone = nf_ct_zone_id(nf_ct_zone(ct), IP_CT_DIR_ORIGINAL);
+		if (zone) {
+			struct tquic_connection *conn =
+				xa_load(&tn->dp_zones, zone);
+
+			if (conn)
+				return conn;
+		}
+	}
+	return rcu_dereference_bh(tn->dp_client);
+}
+
+static netdev_tx_t tquic_dev_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct tquic_net *tn = tquic_dev_tn(dev);
+	struct tquic_connection *conn = tquic_dev_conn_for(tn, skb);
+
+	if (!conn) {
+		atomic64_inc(&tn->dp.no_conn);
+		goto drop;
+	}
+	/* the tunnel is the route now; the flow's entry stays with its ct */
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	spin_lock(&conn->lock);
+	if (conn->dead || skb_queue_len(&conn->txq) >= TQUIC_TXQ_MAX) {
+		spin_unlock(&conn->lock);
+		atomic64_inc(&tn->dp.txq_full);
+		goto drop;
+	}
+	__skb_queue_tail(&conn->txq, skb);
+	if (skb_queue_len(&conn->txq) >= TQUIC_TXQ_STOP)
+		netif_stop_queue(dev);
+	if (!conn->owned)
+		tquic_connection_turn(conn);
+	spin_unlock(&conn->lock);
+	return NETDEV_TX_OK;
+drop:
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static bool tquic_dev_pending(void *ctx)
+{
+	struct tquic_connection *conn = ctx;
+
+	return !skb_queue_empty(&conn->txq);
+}
+
+/* the next inner packet into a DATAGRAM frame, if it fits @room */
+static size_t tquic_dev_pull(void *ctx, u8 *buf, size_t room)
+{
+	struct tquic_connection *conn = ctx;
+	struct net_device *dev = conn->tn->dev;
+	struct sk_buff *skb = skb_peek(&conn->txq);
+	size_t len;
+
+	if (!skb || skb->len > room)
+		return 0;
+	len = skb->len;
+	if (skb_copy_bits(skb, 0, buf, len))
+		len = 0;
+	__skb_unlink(skb, &conn->txq);
+	consume_skb(skb);
+	if (!len)
+		return 0;
+	dev_sw_netstats_tx_add(dev, 1, len);
+	if (netif_queue_stopped(dev) &&
+	    skb_queue_len(&conn->txq) < TQUIC_TXQ_STOP / 2)
+		netif_wake_queue(dev);
+	return len;
+}
+
+/* an IPv4 or IPv6 packet whose header says it is @len bytes long */
+static __be16 tquic_dev_inner_proto(const u8 *data, size_t len)
+{
+	if (len >= sizeof(struct iphdr) && (data[0] >> 4) == 4) {
+		const struct iphdr *iph = (const void *)data;
+
+		if (iph->ihl >= 5 && ntohs(iph->tot_len) == len &&
+		    iph->ihl * 4 <= len)
+			return htons(ETH_P_IP);
+	} else if (len >= sizeof(struct ipv6hdr) && (data[0] >> 4) == 6) {
+		const struct ipv6hdr *ip6h = (const void *)data;
+
+		if (sizeof(*ip6h) + ntohs(ip6h->payload_len) == len)
+			return htons(ETH_P_IPV6);
+	}
+	return 0;
+}
+
+/* a DATAGRAM frame from the peer: an inner packet for tquic0 */
+static void tquic_dev_recv(void *ctx, const u8 *data, size_t len)
+{
+	struct tquic_connection *conn = ctx;
+	struct tquic_net *tn = conn->tn;
+	struct net_device *dev = tn->dev;
+	struct sk_buff *skb;
+	__be16 proto;
+
+	proto = tquic_dev_inner_proto(data, len);
+	if (!proto) {
+		atomic64_inc(&tn->dp.bad_inner);
+		DEV_STATS_INC(dev, rx_errors);
+		return;
+	}
+	skb = netdev_alloc_skb_ip_align(dev, len);
+	if (!skb) {
+		DEV_STATS_INC(dev, rx_dropped);
+		return;
+	}
+	skb_put_data(skb, data, len);
+	skb->protocol = proto;
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+	/* authenticated by the AEAD, as WireGuard treats its packets */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	if (conn->zone_tmpl) {
+		nf_conntrack_get(&conn->zone_tmpl->ct_general);
+		nf_ct_set(skb, conn->zone_tmpl, IP_CT_NEW);
+	}
+	dev_sw_netstats_rx_add(dev, len);
+	netif_rx(skb);
+}
+
+static int tquic_dev_init(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+static void tquic_dev_uninit(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+}
+
+static const struct net_device_ops tquic_dev_ops = {
+	.ndo_init = tquic_dev_init,
+	.ndo_uninit = tquic_dev_uninit,
+	.ndo_start_xmit = tquic_dev_xmit,
+	.ndo_get_stats64 = dev_get_tstats64,
+};
+
+static void tquic_dev_setup(struct net_device *dev)
+{
+	dev->netdev_ops = &tquic_dev_ops;
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->mtu = TQUIC_DEV_MTU_DEFAULT;
+	dev->min_mtu = IPV6_MIN_MTU;
+	dev->max_mtu = TQUIC_MAX_DGRAM;
+	dev->tx_queue_len = 1000;
+	/* it belongs to its namespace's connections */
+	dev->features |= NETIF_F_NETNS_LOCAL;
+	dev->needs_free_netdev = true;
+}
+
+/**
+ * tquic_dev_ensure() - make the namespace's tquic0 and its hooks
+ * @tn: the namespace, locked
+ *
+ * Return: 0 or a negative errno.
+ */
+int tquic_dev_ensure(struct tquic_net *tn)
+{
+	struct net_device *dev;
+	int err;
+
+	if (tn->dev)
+		return 0;
+	dev = alloc_netdev(sizeof(struct tquic_dev), TQUIC_DEV_NAME,
+			   NET_NAME_PREDICTABLE, tquic_dev_setup);
+	if (!dev)
+		return -ENOMEM;
+	((struct tquic_dev *)netdev_priv(dev))->tn = tn;
+	dev_net_set(dev, tn->net);
+	rtnl_lock();
+	err = register_netdevice(dev);
+	if (!err)
+		err = dev_change_flags(dev, dev->flags | IFF_UP, NULL);
+	if (err) {
+		if (dev->reg_state == NETREG_REGISTERED)
+			unregister_netdevice(dev);
+		else
+			free_netdev(dev);
+		rtnl_unlock();
+		return err;
+	}
+	rtnl_unlock();
+	tn->dev = dev;
+	err = tquic_hooks_register(tn);
+	if (err) {
+		tquic_dev_destroy(tn);
+		return err;
+	}
+	return 0;
+}
+
+/**
+ * tquic_dev_destroy() - remove tquic0 and the hooks
+ * @tn: the namespace, locked; no connection is attached any more
+ */
+void tquic_dev_destroy(struct tquic_net *tn)
+{
+	if (!tn->dev)
+		return;
+	tquic_hooks_unregister(tn);
+	rtnl_lock();
+	unregister_netdevice(tn->dev);
+	rtnl_unlock();
+	tn->dev = NULL;
+}
+
+/**
+ * tquic_dev_attach() - an established bonded connection starts carrying
+ * @conn: the connection, owned; its namespace is locked
+ *
+ * A client's becomes the namespace's way out (one at a time); a server's
+ * gets a conntrack zone for its client's flows. tquic0's MTU becomes the
+ * largest inner packet one of its packets carries.
+ *
+ * Return: 0, -EBUSY when another client connection carries the flows, or
+ * a negative errno.
+ */
+int tquic_dev_attach(struct tquic_connection *conn)
+{
+	struct nf_conntrack_zone zone = {
+		.flags = 0,
+		.dir = NF_CT_ZONE_DIR_ORIG,
+	};
+	struct tquic_net *tn = conn->tn;
+	size_t mtu;
+	int id, err;
+
+	if (conn->attached || !tn->dev)
+		return conn->attached ? 0 : -ENODEV;
+	conn->dops.pending = tquic_dev_pending;
+	conn->dops.pull = tquic_dev_pull;
+	conn->dops.recv = tquic_dev_recv;
+	conn->dops.ctx = conn;
+	if (conn->c.is_server) {
+		id = ida_alloc_range(&tn->zone_ids, 1, U16_MAX, GFP_KERNEL);
+		if (id < 0)
+			return id;
+		zone.id = id;
+		conn->zone_tmpl = nf_ct_tmpl_alloc(tn->net, &zone, GFP_KERNEL);
+		if (!conn->zone_tmpl) {
+			ida_free(&tn->zone_ids, id);
+			return -ENOMEM;
+		}
+		__set_bit(IPS_CONFIRMED_BIT, &conn->zone_tmpl->status);
+		conn->zone = id;
+		err = xa_insert(&tn->dp_zones, id, conn, GFP_KERNEL);
+		if (err) {
+			nf_ct_tmpl_free(conn->zone_tmpl);
+			conn->zone_tmpl = NULL;
+			conn->zone = 0;
+			ida_free(&tn->zone_ids, id);
+			return err;
+		}
+	} else {
+		if (rcu_access_pointer(tn->dp_client))
+			return -EBUSY;
+		rcu_assign_pointer(tn->dp_client, conn);
+	}
+	spin_lock_bh(&conn->lock);
+	tquic_conn_set_dgram_ops(&conn->c, &conn->dops);
+	mtu = tquic_dgram_max_payload(&conn->c);
+	WRITE_ONCE(conn->inner_mtu, (u16)mtu);
+	conn->attached = true;
+	spin_unlock_bh(&conn->lock);
+	/*
+	 * A client's tquic0 takes its one connection's size; a server's,
+	 * shared, the largest (the hooks hold each packet to its own
+	 * connection's).
+	 */
+	if (mtu >= IPV6_MIN_MTU && (!conn->c.is_server || mtu > tn->dev->mtu)) {
+		rtnl_lock();
+		dev_set_mtu(tn->dev, (int)mtu);
+		rtnl_unlock();
+	}
+	return 0;
+}
+
+/**
+ * tquic_dev_detach() - a connection stops carrying flows
+ * @conn: the connection, dying; its namespace is locked
+ *
+ * Softirq may still see it until an RCU grace period ends; it is not freed
+ * before (tquic_connection_destroy()).
+ */
+void tquic_dev_detach(struct tquic_connection *conn)
+{
+	struct tquic_net *tn = conn->tn;
+
+	if (!conn->attached)
+		return;
+	conn->attached = false;
+	if (conn->zone) {
+		xa_erase(&tn->dp_zones, conn->zone);
+		ida_free(&tn->zone_ids, conn->zone);
+		conn->zone = 0;
+	}
+	if (rcu_access_pointer(tn->dp_client) == conn)
+		RCU_INIT_POINTER(tn->dp_client, NULL);
+	spin_lock_bh(&conn->lock);
+	tquic_conn_set_dgram_ops(&conn->c, NULL);
+	__skb_queue_purge(&conn->txq);
+	spin_unlock_bh(&conn->lock);
+	if (tn->dev && netif_queue_stopped(tn->dev))
+		netif_wake_queue(tn->dev);
+}
+
+/**
+ * tquic_dev_free_tmpl() - drop a dead connection's zone template
+ * @conn: the connection, no longer reachable from softirq
+ */
+void tquic_dev_free_tmpl(struct tquic_connection *conn)
+{
+	if (conn->zone_tmpl)
+		nf_ct_put(conn->zone_tmpl);
+	conn->zone_tmpl = NULL;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The tquic0 netdev.
+ */
+#ifndef _TQUIC_DEVICE_H
+#define _TQUIC_DEVICE_H
+
+struct sk_buff;
+struct tquic_connection;
+struct tquic_net;
+
+int tquic_dev_ensure(struct tquic_net *tn);
+void tquic_dev_destroy(struct tquic_net *tn);
+int tquic_dev_attach(struct tquic_connection *conn);
+void tquic_dev_detach(struct tquic_connection *conn);
+void tquic_dev_free_tmpl(struct tquic_connection *conn);
+struct tquic_connection *tquic_dev_conn_for(struct tquic_net *tn,
+					    const struct sk_buff *skb);
+
+#endif /* _TQUIC_DEVICE_H */

@@ -1,0 +1,214 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# The bonding data plane, single path: a LAN host's flows, selected by the
+# stock nft rule `ct label set tquic-bond` on the client gateway, cross the
+# QUIC connection, leave the server masqueraded, and their replies come
+# back. Every transfer is checked end to end by SHA-256.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+load lib/tquic
+load lib/topology
+load lib/gatewayd
+load lib/dataplane
+
+setup_file() {
+	topo_create "rate=20mbit delay=10ms limit=200"
+}
+
+teardown_file() {
+	topo_destroy
+}
+
+setup() {
+	dmesg_mark
+	PSK=$(gw_psk)
+	dp_start
+}
+
+teardown() {
+	dp_stop
+	gw_stop client2
+	dp_site2_destroy
+	in_gw ip link set wan0 mtu 1500
+	in_srv ip link set wan0 mtu 1500
+	dmesg_since_mark | grep -E 'BUG|WARNING|Oops' && return 1
+	return 0
+}
+
+# "SENT RECEIVED MBPS": both hashes equal, some goodput
+assert_transfer() {
+	local sent got mbps
+	read -r sent got mbps <<<"$1"
+	echo "sent $sent received $got at $mbps Mbit/s"
+	[ -n "$sent" ] && [ "$sent" = "$got" ]
+}
+
+@test "a LAN host's TCP upload and download cross the bond intact, masqueraded at the server" {
+	local r before
+	before=$(dp_counter "$TOPO_NS_GW" bonded)
+	r=$(dp_transfer_file up 8)
+	assert_transfer "$r"
+	r=$(dp_transfer_file down 8)
+	assert_transfer "$r"
+	# the packets went through tquic0, not around it
+	[ "$(dp_counter "$TOPO_NS_GW" bonded)" -gt $((before + 5000)) ]
+	gw_conns "$TOPO_NS_GW"
+	[ "$(gw_field "$(gw_conns "$TOPO_NS_GW")" dgrams_tx)" -gt 5000 ]
+	[ "$(gw_field "$(gw_conns "$TOPO_NS_SRV")" dgrams_tx)" -gt 5000 ]
+	# the internet host saw the server's address, not the LAN host's
+	in_inet iperf3 -s -1 -p 5302 > /tmp/dp-srv.log 2>&1 &
+	spid=$!
+	dp_iperf_wait "$TOPO_NS_INET" 5302
+	in_lan iperf3 -c "$INET_HOST" -p 5302 -n 100K >/dev/null
+	wait "$spid"
+	grep "Accepted connection from $SRV_INET" /tmp/dp-srv.log
+}
+
+@test "ping and UDP cross the bond" {
+	run in_lan ping -n -c 5 -i 0.2 -W 2 "$INET_HOST"
+	echo "$output"
+	assert_success
+	in_inet iperf3 -s -1 -p 5303 >/dev/null 2>&1 &
+	spid=$!
+	dp_iperf_wait "$TOPO_NS_INET" 5303
+	run in_lan iperf3 -u -c "$INET_HOST" -p 5303 -b 5M -t 3 -f m
+	wait "$spid"
+	echo "$output"
+	assert_success
+	# what the receiver got: lost/total in the last report line
+	echo "$output" | awk '/receiver$/ { split($(NF - 2), a, "/"); exit !(a[2] > 0 && a[1] / a[2] < 0.1) }'
+}
+
+@test "an IPv6 flow crosses the bond" {
+	run in_lan ping -6 -n -c 3 -i 0.2 -W 2 "$INET_HOST6"
+	echo "$output"
+	assert_success
+	assert_transfer "$(dp_transfer_file up 2 -6)"
+}
+
+@test "unlabelled traffic leaves the WAN directly; without the rule new flows are not bonded" {
+	local before
+	# mark only TCP to port 5302: everything else goes around
+	in_gw nft flush chain inet tquic_test forward
+	in_gw nft add rule inet tquic_test forward iifname lan0 tcp dport 5302 ct label set tquic-bond
+	before=$(dp_counter "$TOPO_NS_GW" bonded)
+	in_inet iperf3 -s -1 -p 5304 > /tmp/dp-srv.log 2>&1 &
+	spid=$!
+	dp_iperf_wait "$TOPO_NS_INET" 5304
+	in_lan iperf3 -c "$INET_HOST" -p 5304 -n 200K >/dev/null
+	wait "$spid"
+	# the gateway's own WAN address, masqueraded by the gateway
+	grep "Accepted connection from $(wan_gw_addr 0)" /tmp/dp-srv.log
+	[ "$(dp_counter "$TOPO_NS_GW" bonded)" -eq "$before" ]
+	in_gw nft flush chain inet tquic_test forward
+	in_inet iperf3 -s -1 -p 5302 > /tmp/dp-srv.log 2>&1 &
+	spid=$!
+	dp_iperf_wait "$TOPO_NS_INET" 5302
+	in_lan iperf3 -c "$INET_HOST" -p 5302 -n 200K >/dev/null
+	wait "$spid"
+	grep "Accepted connection from $(wan_gw_addr 0)" /tmp/dp-srv.log
+	[ "$(dp_counter "$TOPO_NS_GW" bonded)" -eq "$before" ]
+}
+
+@test "a flow the filter chain drops is never bonded" {
+	local before
+	in_gw nft add chain inet tquic_test early '{ type filter hook forward priority -10; }'
+	in_gw nft add rule inet tquic_test early tcp dport 5305 drop
+	in_gw nft insert rule inet tquic_test forward iifname lan0 tcp dport 5305 ct label set tquic-bond
+	before=$(dp_counter "$TOPO_NS_GW" bonded)
+	run in_lan timeout 5 iperf3 -c "$INET_HOST" -p 5305 -n 10K --connect-timeout 2000
+	assert_failure
+	[ "$(dp_counter "$TOPO_NS_GW" bonded)" -eq "$before" ]
+}
+
+@test "rmmod after traffic: clean unload, slab back where it was" {
+	local before after
+	dp_stop
+	before=$(slab_kib)
+	dp_start
+	assert_transfer "$(dp_transfer_file up 4)"
+	assert_transfer "$(dp_transfer_file down 4)"
+	dp_stop
+	after=$(slab_kib)
+	echo "slab before $before KiB, after $after KiB"
+	# within 2 MiB: the kernel's own caches move too
+	[ "$after" -le $((before + 2048)) ]
+	dp_start
+}
+
+@test "two clients with the same LAN prefix transfer at once, each getting its own replies" {
+	local psk2 p1 p2 s1 g1 m1 s2 g2 m2
+	dp_stop
+	psk2=$(gw_psk)
+	DP_SERVER_CLIENTS="[Client:gw2]
+PSK=$psk2"
+	dp_start
+	dp_site2_create
+	gw_start client2 "$DP_NS_GW2" "$(gw_psk_client_conf gw2 "$psk2" 30 "Bond=yes")"
+	gw_wait "$DP_NS_GW2" "state established" 30
+	gw_until 30 eval '[ "$(gw_conns "$TOPO_NS_SRV" | grep -c " zone [0-9]")" = 2 ]'
+	gw_conns "$TOPO_NS_SRV"
+	dp_upload "$TOPO_NS_LAN" 5310 6 > /tmp/dp-r1 &
+	p1=$!
+	dp_upload "$DP_NS_LAN2" 5311 6 > /tmp/dp-r2 &
+	p2=$!
+	wait $p1 $p2
+	read -r s1 g1 m1 < /tmp/dp-r1
+	read -r s2 g2 m2 < /tmp/dp-r2
+	echo "site 1: $s1 $g1 $m1 Mbit/s"
+	echo "site 2: $s2 $g2 $m2 Mbit/s"
+	gw_stop client2
+	dp_site2_destroy
+	DP_SERVER_CLIENTS=
+	[ -n "$s1" ] && [ "$s1" = "$g1" ]
+	[ -n "$s2" ] && [ "$s2" = "$g2" ]
+	[ "$s1" != "$s2" ]
+}
+
+@test "a 1500-byte inner TCP flow works through a 1400-byte WAN MTU" {
+	local r r2 clamped
+	dp_stop
+	in_gw ip link set wan0 mtu 1400
+	in_srv ip link set wan0 mtu 1400
+	dp_start
+	in_gw ip link show tquic0
+	in_lan ip link show eth0 | grep 'mtu 1500'
+	r=$(dp_transfer_file up 4)
+	r2=$(dp_transfer_file down 4)
+	gw_proc "$TOPO_NS_GW"
+	clamped=$(dp_counter "$TOPO_NS_GW" mss_clamped)
+	in_gw ip link set wan0 mtu 1500
+	in_srv ip link set wan0 mtu 1500
+	assert_transfer "$r"
+	assert_transfer "$r2"
+	[ "$clamped" -gt 0 ]
+}
+
+@test "bad input: 100k random datagrams at the server's port and conntrack flushes mid-transfer lose nothing else" {
+	local r junk flush
+	UDPJUNK="$TQUIC_TOP/tests/tools/udpjunk.pl"
+	# junk from the internet at the server's QUIC port, during a transfer
+	in_inet perl "$UDPJUNK" "$SRV_ADDR" "$GW_PORT" 100000 > /tmp/dp-junk.log 2>&1 &
+	junk=$!
+	r=$(dp_transfer_file up 8)
+	wait "$junk"
+	cat /tmp/dp-junk.log
+	assert_transfer "$r"
+	gw_proc "$TOPO_NS_SRV"
+	# the connection survived it
+	gw_conns "$TOPO_NS_SRV" | grep -q "state established"
+	# the client gateway's conntrack flushed mid-transfer: the rule labels
+	# the flow's new entry and it stays bonded
+	( sleep 2; in_gw conntrack -F ) &
+	flush=$!
+	r=$(dp_transfer_file up 8)
+	wait "$flush"
+	assert_transfer "$r"
+	# the server's flushed: its NAT of that flow is gone, but new flows
+	# and the connection are fine
+	in_srv conntrack -F
+	assert_transfer "$(dp_transfer_file down 2)"
+	gw_conns "$TOPO_NS_GW" | grep -q "state established"
+}
