@@ -37,7 +37,7 @@ DEPS_CHECK := sparse libcmocka-dev nettle-dev clang libclang-rt-14-dev \
 	      busybox-static cpio file kmod bats bats-assert bats-support \
 	      iproute2 nftables iperf3 iputils-ping procps bc systemd \
 	      groff-base gnutls-bin libngtcp2-dev libngtcp2-crypto-gnutls-dev \
-	      tshark wireshark-common
+	      tshark wireshark-common wireguard-tools conntrack
 DEPS := $(DEPS_BUILD) $(DEPS_CHECK)
 
 all: kernel gatewayd systemd/tquic-gateway.service
@@ -82,8 +82,21 @@ FUZZ_TIME ?= 600
 fuzz: deps
 	$(MAKE) -C tests/fuzz run FUZZ_TIME=$(FUZZ_TIME)
 
+# The userspace micro-benchmarks (tests/bench), then the VM's scenarios
+# (tests/bench/vm-bench.sh: RUNS runs of each, 3 by default, medians kept;
+# BENCH_SECS seconds a flow), all merged into build/bench/results.tsv and
+# shown. Nothing asserts a timing: it fails when a measurement could not
+# be made, after writing what was measured.
 bench: deps
+	$(MAKE) all
 	$(MAKE) -C tests/bench run
+	@mkdir -p build/bench
+	@rc=0; \
+	VM_APPEND="$${VM_APPEND:-} tqbench.runs=$(or $(RUNS),3) $(if $(BENCH_SECS),tqbench.secs=$(BENCH_SECS))" \
+		tests/vm/run.sh -j tests/bench/vm-bench.sh || rc=1; \
+	tests/bench/results.sh merge build/bench/results.tsv tests/vm/results/bench.tsv \
+		tests/bench/results/pktpath.tsv -- tests/bench/results/crypto.tsv || rc=1; \
+	exit $$rc
 
 # The unit names SBINDIR, so it is made afresh for each install. The
 # conntrack label names nft and gatewayd read are merged into
@@ -130,7 +143,7 @@ clean:
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/fuzz clean
 	$(MAKE) -C tests/bench clean
-	rm -rf tests/vm/build tests/vm/results
+	rm -rf tests/vm/build tests/vm/results build
 	rm -f systemd/tquic-gateway.service
 
 .PHONY: all kernel gatewayd deps check check-unit demo fuzz bench install uninstall \
