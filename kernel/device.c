@@ -28,6 +28,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_zones.h>
 
+#include "compat.h"
 #include "connection.h"
 #include "device.h"
 #include "hooks.h"
@@ -222,7 +223,7 @@ static void tquic_dev_setup(struct net_device *dev)
 	dev->max_mtu = TQUIC_MAX_DGRAM;
 	dev->tx_queue_len = 1000;
 	/* it belongs to its namespace's connections */
-	dev->features |= NETIF_F_NETNS_LOCAL;
+	tquic_compat_netns_local(dev);
 	dev->needs_free_netdev = true;
 }
 
