@@ -72,10 +72,9 @@ static void tquic_cids_unhash(struct rhashtable *t, struct tquic_cid_node *n)
 }
 
 /* @n names @cid (or nothing, for a NULL @cid) from now on */
-static void tquic_cids_set(struct tquic_connection *conn,
+static void tquic_cids_set(struct tquic_connection *conn, struct rhashtable *t,
 			   struct tquic_cid_node *n, const u8 *cid, u8 len)
 {
-	struct rhashtable *t = &conn->tn->cids;
 	struct tquic_cid_key k;
 
 	if (cid) {
@@ -98,6 +97,25 @@ static void tquic_cids_set(struct tquic_connection *conn,
 }
 
 /**
+ * tquic_cids_token_lookup() - the connection whose peer gave @token
+ * @t: the namespace's token table
+ * @token: the last TQUIC_RESET_TOKEN_LEN bytes of a datagram that named
+ *	no CID of ours (RFC 9000 §10.3.1)
+ *
+ * Return: a candidate, which still checks the token itself, or NULL.
+ */
+struct tquic_connection *tquic_cids_token_lookup(struct rhashtable *t,
+						 const u8 *token)
+{
+	struct tquic_cid_node *n;
+	struct tquic_cid_key k;
+
+	tquic_cids_key(&k, token, TQUIC_RESET_TOKEN_LEN);
+	n = rhashtable_lookup_fast(t, &k, tquic_cids_params);
+	return n ? n->conn : NULL;
+}
+
+/**
  * tquic_cids_sync() - make the table name exactly the CIDs @conn answers to
  * @conn: a live connection; its namespace is locked. One that dies leaves
  *	the table at once (tquic_cids_remove_all()).
@@ -108,17 +126,28 @@ void tquic_cids_sync(struct tquic_connection *conn)
 	const struct tquic_local_cid *e;
 	int i;
 
+	const struct tquic_cid_entry *p;
+	struct rhashtable *t = &conn->tn->cids;
+
 	for (i = 0; i < TQUIC_LCID_SLOTS; i++) {
 		e = &c->lcids.e[i];
 		if (e->state == TQUIC_OWED_NONE)
-			tquic_cids_set(conn, &conn->cids[i], NULL, 0);
+			tquic_cids_set(conn, t, &conn->cids[i], NULL, 0);
 		else
-			tquic_cids_set(conn, &conn->cids[i], e->cid, e->len);
+			tquic_cids_set(conn, t, &conn->cids[i], e->cid, e->len);
 	}
 	/* RFC 9000 §7.2: a client's Initials use its own choice until ours */
 	if (c->is_server && c->odcid_len)
-		tquic_cids_set(conn, &conn->cids[TQUIC_LCID_SLOTS], c->odcid,
+		tquic_cids_set(conn, t, &conn->cids[TQUIC_LCID_SLOTS], c->odcid,
 			       c->odcid_len);
+	/* RFC 9000 §10.3.1: the tokens that may end it, by hash too */
+	t = &conn->tn->tokens;
+	for (i = 0; i < TQUIC_CONN_TOKEN_NODES; i++) {
+		p = &c->pcids.e[i];
+		tquic_cids_set(conn, t, &conn->tokens[i],
+			       p->valid && p->has_token ? p->reset_token : NULL,
+			       TQUIC_RESET_TOKEN_LEN);
+	}
 }
 
 /**
@@ -131,4 +160,6 @@ void tquic_cids_remove_all(struct tquic_connection *conn)
 
 	for (i = 0; i < TQUIC_CONN_CID_NODES; i++)
 		tquic_cids_unhash(&conn->tn->cids, &conn->cids[i]);
+	for (i = 0; i < TQUIC_CONN_TOKEN_NODES; i++)
+		tquic_cids_unhash(&conn->tn->tokens, &conn->tokens[i]);
 }

@@ -38,11 +38,15 @@ struct tquic_cid_node {
 /* what a connection can be found by: the CIDs it issued and, on a server,
  * the client's original Destination CID (RFC 9000 §7.2) */
 #define TQUIC_CONN_CID_NODES	(TQUIC_LCID_SLOTS + 1)
+/* and the stateless reset tokens of the CIDs the peer gave it */
+#define TQUIC_CONN_TOKEN_NODES	TQUIC_CID_SLOTS
 
 int tquic_cids_init(struct rhashtable *t);
 void tquic_cids_destroy(struct rhashtable *t);
 struct tquic_connection *tquic_cids_lookup(struct rhashtable *t,
 					   const u8 *cid, u8 len);
+struct tquic_connection *tquic_cids_token_lookup(struct rhashtable *t,
+						 const u8 *token);
 void tquic_cids_sync(struct tquic_connection *conn);
 void tquic_cids_remove_all(struct tquic_connection *conn);
 

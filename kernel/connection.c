@@ -612,8 +612,9 @@ void tquic_connection_input(struct tquic_connection *conn,
  * @dgram: the datagram
  * @len: its length
  *
- * RFC 9000 §10.3.1: compared with the token of the CID each connection
- * with that peer sends with; the one that matches starts draining.
+ * RFC 9000 §10.3.1: its last 16 bytes are looked up among the reset
+ * tokens the peers gave (cids.c); the connection they name compares them
+ * with the token of the CID it sends with and, if they match, drains.
  *
  * Return: whether one matched.
  */
@@ -622,21 +623,20 @@ bool tquic_connection_reset_rx(struct tquic_sock *ts,
 			       const u8 *dgram, size_t len)
 {
 	struct tquic_connection *conn;
-
 	bool match;
 
-	list_for_each_entry(conn, &ts->tn->conns, node) {
-		if (READ_ONCE(conn->dead) || conn->ts != ts ||
-		    !tquic_sockaddr_eq(from, &conn->peer))
-			continue;
-		tquic_connection_own(conn);
-		match = tquic_conn_check_reset(&conn->c, tquic_now(), dgram,
-					       len);
-		tquic_connection_release(conn);
-		if (match)
-			return true;
-	}
-	return false;
+	if (len < TQUIC_RESET_MIN_LEN)
+		return false;
+	/* found by its last 16 bytes, not by walking the connections */
+	conn = tquic_cids_token_lookup(&ts->tn->tokens,
+				       dgram + len - TQUIC_RESET_TOKEN_LEN);
+	if (!conn || READ_ONCE(conn->dead) || conn->ts != ts ||
+	    !tquic_sockaddr_eq(from, &conn->peer))
+		return false;
+	tquic_connection_own(conn);
+	match = tquic_conn_check_reset(&conn->c, tquic_now(), dgram, len);
+	tquic_connection_release(conn);
+	return match;
 }
 
 /**

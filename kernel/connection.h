@@ -58,6 +58,7 @@ struct tquic_sock;
  * @dops: how core pulls @txq and delivers DATAGRAM frames (device.c)
  * @ops: core's callbacks
  * @cids: its entries in the namespace's CID table (see cids.c)
+ * @tokens: its peer's reset tokens in the namespace's token table
  * @c: the protocol state
  *
  * Who may touch @c: process context between tquic_connection_own() and
@@ -97,6 +98,7 @@ struct tquic_connection {
 	struct tquic_dgram_ops dops;
 	struct tquic_conn_ops ops;
 	struct tquic_cid_node cids[TQUIC_CONN_CID_NODES];
+	struct tquic_cid_node tokens[TQUIC_CONN_TOKEN_NODES];
 	struct tquic_conn c;
 };
 

@@ -253,12 +253,15 @@ static int __net_init tquic_netns_init_net(struct net *net)
 	err = tquic_cids_init(&tn->cids);
 	if (err)
 		return err;
+	err = tquic_cids_init(&tn->tokens);
+	if (err)
+		goto cids;
 	err = -ENOMEM;
 	get_random_bytes(key, sizeof(key));
 	tn->token_key = tquic_aead_alloc(TQUIC_AES_128_GCM, key);
 	memzero_explicit(key, sizeof(key));
 	if (!tn->token_key)
-		goto cids;
+		goto tokens;
 	/*
 	 * Listeners and counters are the namespace administrator's, as
 	 * /proc/net/nf_conntrack is: readable by the namespace's root only.
@@ -275,6 +278,8 @@ static int __net_init tquic_netns_init_net(struct net *net)
 	return 0;
 token_key:
 	tquic_aead_free(tn->token_key);
+tokens:
+	tquic_cids_destroy(&tn->tokens);
 cids:
 	tquic_cids_destroy(&tn->cids);
 	return err;
@@ -340,6 +345,7 @@ static void __net_exit tquic_netns_exit_net(struct net *net)
 	proc_remove(tn->proc);
 	mutex_destroy(&tn->lock);
 	tquic_aead_free(tn->token_key);
+	tquic_cids_destroy(&tn->tokens);
 	tquic_cids_destroy(&tn->cids);
 	atomic_long_dec(&tquic_nets);
 }

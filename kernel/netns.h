@@ -46,6 +46,7 @@ struct tquic_dp_stats {
  *	every connection's protocol state
  * @conns: connections (struct tquic_connection)
  * @cids: their connection IDs, by hash (cids.c)
+ * @tokens: their peers' stateless reset tokens, by hash (cids.c)
  * @socks: UDP sockets (struct tquic_sock)
  * @conn_ids: connection IDs given to userspace
  * @listener_ids: listener IDs given to userspace
@@ -79,6 +80,7 @@ struct tquic_net {
 	struct mutex lock;
 	struct list_head conns;
 	struct rhashtable cids;
+	struct rhashtable tokens;
 	struct list_head socks;
 	struct idr conn_ids;
 	struct idr listener_ids;
