@@ -237,3 +237,13 @@ void tquic_crypto_buf_free(void *p)
 {
 	tquic_mem_kfree(p);
 }
+
+void *tquic_big_alloc(size_t n)
+{
+	return tquic_mem_vzalloc(n);
+}
+
+void tquic_big_free(void *p, size_t n)
+{
+	tquic_mem_vfree(p, n);
+}

@@ -299,6 +299,9 @@ void tquic_conn_destroy(struct tquic_conn *c)
 	int i;
 
 	tquic_keyphase_destroy(&c->kp);
+	if (c->app_ring)
+		tquic_big_free(c->app_ring, c->lvl[TQUIC_LEVEL_APP].space.cap *
+			       sizeof(*c->app_ring));
 	for (i = 0; i < TQUIC_NR_LEVELS; i++)
 		tquic_level_drop_keys(&c->lvl[i]);
 	tquic_crypto_buf_free(c->pending);
@@ -1583,27 +1586,59 @@ int tquic_conn_key_update(struct tquic_conn *c)
 	return tquic_keyphase_update(&c->kp, &l->rx, &l->tx, l->space.next);
 }
 
+/*
+ * The 1-RTT ring is three quarters full: twice as many records before the
+ * congestion window outgrows it (no allocation when a packet is sent).
+ */
+static bool tquic_conn_ring_due(const struct tquic_conn *c)
+{
+	const struct tquic_space *s = &c->lvl[TQUIC_LEVEL_APP].space;
+
+	return !c->ring_grow_failed && s->cap < TQUIC_SENT_RING_MAX &&
+	       4 * (s->next - s->base) >= 3 * (u64)s->cap;
+}
+
+static void tquic_conn_ring_grow(struct tquic_conn *c)
+{
+	struct tquic_space *s = &c->lvl[TQUIC_LEVEL_APP].space;
+	struct tquic_sent *ring, *old;
+	u32 cap = 2 * s->cap, old_cap = s->cap;
+
+	ring = tquic_big_alloc(cap * sizeof(*ring));
+	if (!ring) {
+		c->ring_grow_failed = true;	/* the ring it has still works */
+		return;
+	}
+	old = tquic_space_grow(s, ring, cap);
+	if (old != c->lvl[TQUIC_LEVEL_APP].ring)
+		tquic_big_free(old, old_cap * sizeof(*old));
+	c->app_ring = ring;
+}
+
 /**
  * tquic_conn_prepare_due() - whether tquic_conn_prepare() has work
  * @c: connection
  *
  * True after a key update, until the keys of the phase after it are
- * derived. The kernel checks this after driving the connection in softirq
+ * derived, and when the 1-RTT sent-packet ring is three quarters full. The kernel checks this after driving the connection in softirq
  * and calls tquic_conn_prepare() from process context.
  */
 bool tquic_conn_prepare_due(const struct tquic_conn *c)
 {
 	const struct tquic_conn_level *l = &c->lvl[TQUIC_LEVEL_APP];
 
-	return l->has_rx && l->has_tx && !l->discarded && !c->kp.has_next &&
-	       c->state < TQUIC_STATE_CLOSING;
+	if (!l->has_rx || !l->has_tx || l->discarded ||
+	    c->state >= TQUIC_STATE_CLOSING)
+		return false;
+	return !c->kp.has_next || tquic_conn_ring_due(c);
 }
 
 /**
  * tquic_conn_prepare() - allocate what the packet path will need
  * @c: connection
  *
- * Derives the next phase's keys (RFC 9001 §6) after an update, so that
+ * Derives the next phase's keys (RFC 9001 §6) after an update, and grows
+ * the 1-RTT sent-packet ring as the congestion window fills it, so that
  * nothing is allocated while packets are processed. May sleep.
  *
  * Return: 0 or a negative errno (then the next update cannot be followed
@@ -1614,6 +1649,10 @@ int tquic_conn_prepare(struct tquic_conn *c)
 	struct tquic_conn_level *l = &c->lvl[TQUIC_LEVEL_APP];
 
 	if (!tquic_conn_prepare_due(c))
+		return 0;
+	if (tquic_conn_ring_due(c))
+		tquic_conn_ring_grow(c);
+	if (c->kp.has_next)
 		return 0;
 	return tquic_keyphase_arm(&c->kp, &l->rx, &l->tx);
 }

@@ -42,6 +42,12 @@
 #define TQUIC_CRYPTO_TX_CAP	8192	/* per level, TLS bytes we send */
 #define TQUIC_CRYPTO_RX_CAP	8192	/* per level, TLS bytes we buffer */
 #define TQUIC_SENT_RING		256	/* sent packets tracked per space */
+/*
+ * 1-RTT packets tracked at most: the ring grows (tquic_conn_prepare())
+ * towards this as the congestion window needs, 1 Gbit/s x 200 ms being
+ * about 17,000 full packets
+ */
+#define TQUIC_SENT_RING_MAX	32768
 #define TQUIC_PENDING_PKTS	4	/* packets kept until their keys come */
 #define TQUIC_MAX_TOKEN_LEN	256	/* a Retry token we keep */
 #define TQUIC_TP_BUF		256	/* our encoded transport parameters */
@@ -231,6 +237,8 @@ struct tquic_conn {
 	struct tquic_keyphase kp;	/* RFC 9001 §6, with lvl[APP] keys */
 
 	struct tquic_pending_pkt *pending; /* TQUIC_PENDING_PKTS, on demand */
+	struct tquic_sent *app_ring;	/* 1-RTT records once grown, or NULL */
+	bool ring_grow_failed;
 	u8 npending;
 	u16 max_dgram;		/* the most we send: ours, or the peer's limit */
 	u8 chunk[2048];		/* CRYPTO bytes on their way to the owner */

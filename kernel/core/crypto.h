@@ -129,6 +129,13 @@ int tquic_crypto_memneq(const void *a, const void *b, size_t n);
 void *tquic_crypto_buf_alloc(size_t n);
 void tquic_crypto_buf_free(void *p);
 
+/*
+ * Large zeroed memory the core keeps (sent-packet records), not
+ * necessarily linear: never for crypto. May sleep; NULL on failure.
+ */
+void *tquic_big_alloc(size_t n);
+void tquic_big_free(void *p, size_t n);
+
 static inline size_t tquic_aead_key_len(enum tquic_aead_alg alg)
 {
 	return alg == TQUIC_AES_128_GCM ? 16 : 32;

@@ -45,6 +45,30 @@ int tquic_space_init(struct tquic_space *s, struct tquic_sent *ring, u32 cap)
 }
 
 /**
+ * tquic_space_grow() - move the records to a larger ring
+ * @s: space
+ * @ring: storage for @cap records
+ * @cap: a power of two larger than the ring's
+ *
+ * Every record keeps its packet number, so slot pn & (@cap - 1).
+ *
+ * Return: the old ring, now the caller's to free.
+ */
+struct tquic_sent *tquic_space_grow(struct tquic_space *s,
+				    struct tquic_sent *ring, u32 cap)
+{
+	struct tquic_sent *old = s->ring;
+	u64 pn;
+
+	memset(ring, 0, cap * sizeof(*ring));
+	for (pn = s->base; pn < s->next; pn++)
+		ring[pn & (cap - 1)] = old[pn & (s->cap - 1)];
+	s->ring = ring;
+	s->cap = cap;
+	return old;
+}
+
+/**
  * tquic_space_on_sent() - record a packet about to be sent
  * @s: space
  * @pr: the path it is sent on

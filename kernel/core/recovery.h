@@ -102,6 +102,8 @@ struct tquic_path_rec {
 };
 
 int tquic_space_init(struct tquic_space *s, struct tquic_sent *ring, u32 cap);
+struct tquic_sent *tquic_space_grow(struct tquic_space *s,
+				    struct tquic_sent *ring, u32 cap);
 s64 tquic_space_on_sent(struct tquic_space *s, struct tquic_path_rec *pr,
 			u64 now, u32 size, bool ack_eliciting, bool in_flight,
 			u64 token);

@@ -221,3 +221,14 @@ void tquic_crypto_buf_free(void *p)
 {
 	free(p);
 }
+
+void *tquic_big_alloc(size_t n)
+{
+	return calloc(1, n);
+}
+
+void tquic_big_free(void *p, size_t n)
+{
+	(void)n;
+	free(p);
+}
