@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Connections: core/conn.c's state machine bound to a UDP socket, a peer
- * address, a timer and the netlink port that runs its TLS. Everything here
- * runs in process context with the namespace's lock held (the namespace's
- * work, or a netlink command); timers only kick that work.
+ * address, a timer and the netlink port that runs its TLS. The handshake,
+ * netlink commands and the control path run in process context with the
+ * namespace's lock held and the connection owned; the 1-RTT path, the
+ * timer and tquic0's transmit in softirq under the connection's lock (see
+ * struct tquic_connection).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -31,6 +33,8 @@
 #include "send.h"
 #include "socket.h"
 
+/* the soonest the timer fires after a turn, microseconds */
+#define TQUIC_TIMER_MIN_US	20
 /* connections per namespace, handshakes included */
 #define TQUIC_MAX_CONNS		1024
 /* handshakes under way from which every new client gets a Retry */
@@ -46,10 +50,14 @@ u64 tquic_now(void)
 	return ktime_to_us(ktime_get());
 }
 
-/* core's deadline passed: handled here, in softirq, unless owned */
-static void tquic_connection_timer(struct timer_list *t)
+/*
+ * core's deadline passed: handled here, in softirq, unless owned. A high
+ * resolution timer: the pacer's gaps are well below a jiffy.
+ */
+static enum hrtimer_restart tquic_connection_timer(struct hrtimer *t)
 {
-	struct tquic_connection *conn = from_timer(conn, t, timer);
+	struct tquic_connection *conn = container_of(t, struct tquic_connection,
+						     timer);
 
 	spin_lock(&conn->lock);
 	if (conn->dead)
@@ -62,6 +70,7 @@ static void tquic_connection_timer(struct timer_list *t)
 	tquic_connection_turn(conn);
 out:
 	spin_unlock(&conn->lock);
+	return HRTIMER_NORESTART;
 }
 
 static bool tquic_connection_announce(struct tquic_connection *conn)
@@ -142,7 +151,8 @@ static struct tquic_connection *tquic_connection_alloc(struct tquic_net *tn,
 	skb_queue_head_init(&conn->txq);
 	/* nobody else sees it yet; tquic_connection_release() lets go */
 	conn->owned = true;
-	timer_setup(&conn->timer, tquic_connection_timer, 0);
+	hrtimer_init(&conn->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	conn->timer.function = tquic_connection_timer;
 	conn->ops.crypto_data = tquic_connection_crypto_data;
 	conn->ops.state_changed = tquic_connection_state_changed;
 	conn->ops.new_cid = tquic_connection_new_cid;
@@ -174,7 +184,7 @@ void tquic_connection_destroy(struct tquic_connection *conn)
 	spin_lock_bh(&conn->lock);
 	conn->dead = true;
 	spin_unlock_bh(&conn->lock);
-	del_timer_sync(&conn->timer);
+	hrtimer_cancel(&conn->timer);
 	tquic_cids_remove_all(conn);
 	tquic_dev_detach(conn);
 	tquic_dev_free_tmpl(conn);
@@ -235,18 +245,34 @@ struct tquic_connection *tquic_connection_get(struct tquic_net *tn, u32 id)
 	return conn && !READ_ONCE(conn->dead) ? conn : NULL;
 }
 
-/* the timer, at the connection's next deadline (none: stopped) */
+/* the timer at @deadline (tquic_now()'s microseconds; 0: stopped) */
+static void tquic_connection_arm_at(struct tquic_connection *conn,
+				    u64 deadline)
+{
+	if (deadline == conn->deadline && (!deadline ||
+					   hrtimer_is_queued(&conn->timer)))
+		return;
+	conn->deadline = deadline;
+	if (!deadline)
+		hrtimer_try_to_cancel(&conn->timer);
+	else
+		hrtimer_start(&conn->timer, ns_to_ktime(deadline * NSEC_PER_USEC),
+			      HRTIMER_MODE_ABS_SOFT);
+}
+
+/*
+ * The timer, at the connection's next deadline (none: stopped). Core
+ * handles whatever is due when it runs, so a deadline already past would
+ * be a bug of ours: it fires TQUIC_TIMER_MIN_US later rather than at once,
+ * so that such a bug costs a slow connection, not a CPU.
+ */
 static void tquic_connection_arm(struct tquic_connection *conn, u64 now)
 {
 	u64 deadline = tquic_conn_timeout(&conn->c);
 
-	conn->deadline = deadline;
-	if (!deadline) {
-		del_timer(&conn->timer);
-		return;
-	}
-	mod_timer(&conn->timer, jiffies + 1 +
-		  usecs_to_jiffies(deadline > now ? deadline - now : 0));
+	if (deadline && deadline < now + TQUIC_TIMER_MIN_US)
+		deadline = now + TQUIC_TIMER_MIN_US;
+	tquic_connection_arm_at(conn, deadline);
 }
 
 /**
@@ -266,12 +292,13 @@ void tquic_connection_turn(struct tquic_connection *conn)
 		return;
 	if (!tquic_send_flush(conn, now)) {
 		/* more than a burst waits: the timer comes back at once */
-		conn->deadline = now;
-		mod_timer(&conn->timer, jiffies);
+		tquic_connection_arm_at(conn, now);
+	} else {
+		tquic_connection_arm(conn, now);
 	}
 	if (conn->c.state == TQUIC_STATE_CLOSED) {
 		conn->dead = true;
-		del_timer(&conn->timer);
+		hrtimer_try_to_cancel(&conn->timer);
 		tquic_cids_remove_all(conn);
 		tquic_net_kick(tn);	/* to be reaped */
 		return;
@@ -281,8 +308,6 @@ void tquic_connection_turn(struct tquic_connection *conn)
 	if (conn->attached)
 		WRITE_ONCE(conn->inner_mtu,
 			   (u16)tquic_dgram_max_payload(&conn->c));
-	if (conn->deadline != now)
-		tquic_connection_arm(conn, now);
 	if (!conn->prep_due && !conn->prep_failed &&
 	    tquic_conn_prepare_due(&conn->c)) {
 		conn->prep_due = true;

@@ -11,7 +11,7 @@
 #include <linux/skbuff.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
-#include <linux/timer.h>
+#include <linux/hrtimer.h>
 #include <linux/types.h>
 #include <net/dst_cache.h>
 
@@ -33,7 +33,7 @@ struct tquic_sock;
  * @id: its ID for userspace
  * @listener_id: the listener that accepted it (0 for a client)
  * @owner_portid: netlink port handling its TLS; 0 once established
- * @timer: fires at core's next deadline, in softirq
+ * @timer: fires at core's next deadline, in softirq (high resolution)
  * @deadline: that deadline, microseconds (0: none)
  * @lock: guards @c and everything below it against softirq; see
  *	tquic_connection_own()
@@ -76,7 +76,7 @@ struct tquic_connection {
 	u32 id;
 	u32 listener_id;
 	u32 owner_portid;
-	struct timer_list timer;
+	struct hrtimer timer;
 	u64 deadline;
 	spinlock_t lock;
 	bool owned;

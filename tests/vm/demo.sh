@@ -41,7 +41,7 @@ dp_start
 echo "   (one path for now: the connection takes the gateway's default route, wan0)"
 echo
 echo "== a LAN host downloads 16 MiB from the internet host through the bond"
-read -r sent got mbps < <(dp_transfer_file down 16)
+read -r sent got mbps < <(dp_transfer_file down 16 2>/dev/null)
 if [ -n "$sent" ] && [ "$sent" = "$got" ]; then ok="SHA-256 match"; else ok="SHA-256 MISMATCH"; fi
 printf '   goodput %s Mbit/s over wan0 (%s): %s\n' "$mbps" "${SPECS[0]}" "$ok"
 echo
