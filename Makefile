@@ -8,7 +8,7 @@
 #                   VM suite; ends with one line "N passed, N failed"
 #   make demo       deps, build, boot the VM lab and show it
 #   make fuzz       the libFuzzer targets, FUZZ_TIME seconds each (600)
-#   make bench      measurements into tests/bench/results/
+#   make bench      measurements (userspace and VM) into build/bench/results.tsv
 #   make install    DESTDIR= and PREFIX= as packagers expect
 #
 # KDIR= selects the kernel headers (default: newest /lib/modules/*/build).

@@ -315,6 +315,38 @@ scenario() {
 	topo_destroy
 }
 
+# run_latency: latency under load through the bond on the single20 link:
+# idle, then loaded with tquic0's default qdisc (fq_codel) and with pfifo
+run_latency() {
+	local idle fq fifo q
+	progress "latency: single20, ping idle and under a bulk download"
+	if ! topo_create "$SINGLE20" > "$LOGS/latency.topo.txt" 2>&1; then
+		note "latency: cannot build the lab"
+		idle=nan fq=nan fifo=nan
+	else
+		tquic_unload_if_loaded > /dev/null 2>&1
+		PSK=$(gw_psk)
+		if dp_start > "$LOGS/latency.dp_start.txt" 2>&1; then
+			idle=$(dp_ping_avg 20)
+			q=$(in_gw tc qdisc show dev tquic0 | awk '{ print $2; exit }')
+			fq=$(dp_loaded_ping)
+			in_gw tc qdisc replace dev tquic0 root pfifo limit 1000
+			in_srv tc qdisc replace dev tquic0 root pfifo limit 1000
+			fifo=$(dp_loaded_ping)
+			note "latency: idle $idle ms, loaded $fq ms ($q), loaded $fifo ms (pfifo)"
+		else
+			note "latency: the bond did not come up"
+			keep_logs latency
+			idle=nan fq=nan fifo=nan
+		fi
+		dp_stop > /dev/null 2>&1
+		topo_destroy
+	fi
+	row latency tquic ping_idle_ms "$idle" ms
+	row latency tquic ping_loaded_fq_codel_ms "$fq" ms
+	row latency tquic ping_loaded_pfifo_ms "$fifo" ms
+}
+
 cleanup() {
 	wg_down
 	dp_stop > /dev/null 2>&1
@@ -363,6 +395,7 @@ note "$RUNS runs of each, iperf3 flows of $SECS s; module $TQUIC_MODULE"
 
 scenario single20 "$SINGLE20" "$OMIT_SHAPED"
 scenario unshaped "$UNSHAPED" "$OMIT_UNSHAPED"
+run_latency
 
 declare -A G C
 # shellcheck disable=SC2086

@@ -79,6 +79,42 @@ dp_iperf_wait() {
 	return 1
 }
 
+# dp_ping_avg N: the LAN host's average ping to the internet host over N
+# pings 0.2 s apart, in ms; nan when none came back
+dp_ping_avg() {
+	in_lan ping -n -q -c "$1" -i 0.2 -W 2 "$INET_HOST" 2>/dev/null |
+		awk -F' = ' '/^rtt / { split($2, v, "/"); r = v[2] } END { print (r == "" ? "nan" : r) }'
+}
+
+# dp_loaded_ping: dp_ping_avg 40 during a bulk download (iperf3 -R, the
+# internet host sending to the LAN host) that saturates the bond
+dp_loaded_ping() {
+	local spid cpid avg
+	in_inet iperf3 -s -1 -p 5401 > /dev/null 2>&1 &
+	spid=$!
+	dp_iperf_wait "$TOPO_NS_INET" 5401 || { kill "$spid" 2>/dev/null; echo nan; return; }
+	in_lan iperf3 -c "$INET_HOST" -p 5401 -R -t 14 > /dev/null 2>&1 &
+	cpid=$!
+	sleep 4
+	avg=$(dp_ping_avg 40)
+	wait "$cpid" "$spid"
+	echo "$avg"
+}
+
+# dp_seen_from PORT: the address the internet host sees a TCP connection
+# from the LAN host to its PORT come from
+dp_seen_from() {
+	local spid log
+	log=$(mktemp -p /tmp dp-seen.XXXXXX)
+	in_inet iperf3 -s -1 -p "$1" > "$log" 2>&1 &
+	spid=$!
+	dp_iperf_wait "$TOPO_NS_INET" "$1" || return 1
+	in_lan iperf3 -c "$INET_HOST" -p "$1" -n 100K >/dev/null
+	wait "$spid"
+	sed -n 's/.*Accepted connection from \([^,]*\),.*/\1/p' "$log"
+	rm -f "$log"
+}
+
 # dp_xfer DIR NS_LAN PORT MIB [-6]: a file of MIB MiB of random bytes from
 # NS_LAN's host to the internet host (DIR=up) or back (DIR=down), over one
 # TCP connection the LAN host opens; prints "SENT_SHA RECEIVED_SHA MBPS"
