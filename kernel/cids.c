@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Connection IDs by hash. core/cid.c decides which CIDs a connection
- * holds; after each turn of the connection (tquic_connection_kick()) the
+ * holds; after each turn of the connection (tquic_connection_turn()) the
  * table is brought in line with that, so the table never names a CID the
  * connection no longer answers to, nor misses one the peer may use. The
  * nodes live in the connection: nothing is allocated per CID.
  *
- * Changes happen with the namespace locked; lookups need only RCU.
+ * The same is done for the stateless reset tokens of the CIDs the peer
+ * gave. Changes happen under the connection's lock (a turn runs owned or
+ * locked); rhashtable serialises them per bucket, and lookups need only
+ * RCU.
  */
 
 #include <linux/rhashtable.h>
@@ -117,7 +120,7 @@ struct tquic_connection *tquic_cids_token_lookup(struct rhashtable *t,
 
 /**
  * tquic_cids_sync() - make the table name exactly the CIDs @conn answers to
- * @conn: a live connection; its namespace is locked. One that dies leaves
+ * @conn: a live connection, owned or locked. One that dies leaves
  *	the table at once (tquic_cids_remove_all()).
  */
 void tquic_cids_sync(struct tquic_connection *conn)
@@ -152,7 +155,7 @@ void tquic_cids_sync(struct tquic_connection *conn)
 
 /**
  * tquic_cids_remove_all() - @conn can no longer be found by CID
- * @conn: the connection; its namespace is locked
+ * @conn: the connection, locked as it dies, or being destroyed
  */
 void tquic_cids_remove_all(struct tquic_connection *conn)
 {

@@ -52,6 +52,21 @@ static struct tquic_net *tquic_dev_tn(const struct net_device *dev)
 }
 
 /**
+ * tquic_dev_zone_conn() - the server connection whose zone a flow is in
+ * @tn: the namespace
+ * @ct: the flow's conntrack entry (not a template)
+ *
+ * Return: the connection, or NULL. Called under RCU.
+ */
+struct tquic_connection *tquic_dev_zone_conn(struct tquic_net *tn,
+					     const struct nf_conn *ct)
+{
+	u16 zone = nf_ct_zone_id(nf_ct_zone(ct), IP_CT_DIR_ORIGINAL);
+
+	return zone ? xa_load(&tn->dp_zones, zone) : NULL;
+}
+
+/**
  * tquic_dev_conn_for() - the connection a bonded packet leaves through
  * @tn: the namespace
  * @skb: the packet; its conntrack entry, if any, is looked at
@@ -64,19 +79,11 @@ struct tquic_connection *tquic_dev_conn_for(struct tquic_net *tn,
 {
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
-	u16 zone;
+	struct tquic_connection *conn = NULL;
 
-	if (ct && !nf_ct_is_template(ct)) {
-		zone = nf_ct_zone_id(nf_ct_zone(ct), IP_CT_DIR_ORIGINAL);
-		if (zone) {
-			struct tquic_connection *conn =
-				xa_load(&tn->dp_zones, zone);
-
-			if (conn)
-				return conn;
-		}
-	}
-	return rcu_dereference_bh(tn->dp_client);
+	if (ct && !nf_ct_is_template(ct))
+		conn = tquic_dev_zone_conn(tn, ct);
+	return conn ?: rcu_dereference_bh(tn->dp_client);
 }
 
 static netdev_tx_t tquic_dev_xmit(struct sk_buff *skb, struct net_device *dev)

@@ -233,13 +233,11 @@ static unsigned int tquic_hooks_reply(void *priv, struct sk_buff *skb,
 	struct tquic_connection *conn;
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
-	u16 zone;
 
 	if (!ct || nf_ct_is_template(ct) ||
 	    CTINFO2DIR(ctinfo) != IP_CT_DIR_REPLY || state->in == tn->dev)
 		return NF_ACCEPT;
-	zone = nf_ct_zone_id(nf_ct_zone(ct), IP_CT_DIR_ORIGINAL);
-	conn = zone ? xa_load(&tn->dp_zones, zone) : NULL;
+	conn = tquic_dev_zone_conn(tn, ct);
 	if (!conn)
 		return NF_ACCEPT;
 	return tquic_hooks_steal(tn, skb, state->pf, conn);

@@ -42,8 +42,9 @@ struct tquic_dp_stats {
 /**
  * struct tquic_net - what tquic keeps in each network namespace
  * @net: the namespace
- * @lock: serialises everything below but @rel_*: sockets, connections and
- *	every connection's protocol state
+ * @lock: serialises the control path (sockets, the connection list and
+ *	IDs, netlink commands; a connection's protocol state is its own
+ *	lock's, see struct tquic_connection) and everything below but @rel_*
  * @conns: connections (struct tquic_connection)
  * @cids: their connection IDs, by hash (cids.c)
  * @tokens: their peers' stateless reset tokens, by hash (cids.c)
@@ -52,7 +53,8 @@ struct tquic_dp_stats {
  * @listener_ids: listener IDs given to userspace
  * @nconns: number of entries on @conns
  * @nlisteners: listening sockets
- * @work: receives datagrams and runs due timers
+ * @work: the control path: datagrams the fast path left on the sockets'
+ *	queues, tquic_conn_prepare() where due, reaping dead connections
  * @dying: the namespace is going: nothing new starts
  * @resets_sent: stateless resets sent by its sockets
  * @resets_rx: connections ended by the peer's stateless reset

@@ -2,9 +2,11 @@
 /*
  * UDP sockets owned by the module. Each is a kernel socket in the
  * namespace it serves, bound to the address (and optionally the interface)
- * userspace named. Arrivals only kick the namespace's work; datagrams are
- * read there, in process context, and handed to their connection or, on a
- * listener, to the accept path.
+ * userspace named. Every datagram goes to tquic_recv_encap() (receive.c):
+ * the 1-RTT ones of established connections are processed there, in
+ * softirq; the rest wait on the socket's control queue for the namespace's
+ * work, which hands them to their connection or, on a listener, to the
+ * accept path.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -268,7 +270,7 @@ drop:
 }
 
 /**
- * tquic_sock_rx() - read and dispatch what arrived
+ * tquic_sock_rx() - dispatch what the fast path left on the control queue
  * @ts: socket; its namespace is locked
  * @budget: at most this many datagrams
  *
