@@ -27,6 +27,7 @@
 #include "core/retry.h"
 #include "mem.h"
 #include "device.h"
+#include "flow.h"
 #include "netlink.h"
 #include "netns.h"
 #include "receive.h"
@@ -149,6 +150,7 @@ static struct tquic_connection *tquic_connection_alloc(struct tquic_net *tn,
 	spin_lock_init(&conn->lock);
 	skb_queue_head_init(&conn->backlog);
 	skb_queue_head_init(&conn->txq);
+	tquic_flow_init(conn);
 	/* nobody else sees it yet; tquic_connection_release() lets go */
 	conn->owned = true;
 	hrtimer_init(&conn->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
@@ -290,6 +292,8 @@ void tquic_connection_turn(struct tquic_connection *conn)
 
 	if (conn->dead)
 		return;
+	if (conn->attached)
+		tquic_flow_sort(conn);
 	if (!tquic_send_flush(conn, now)) {
 		/* more than a burst waits: the timer comes back at once */
 		tquic_connection_arm_at(conn, now);
@@ -305,9 +309,11 @@ void tquic_connection_turn(struct tquic_connection *conn)
 	}
 	/* the CIDs it issued or saw retired on the way */
 	tquic_cids_sync(conn);
-	if (conn->attached)
+	if (conn->attached) {
 		WRITE_ONCE(conn->inner_mtu,
 			   (u16)tquic_dgram_max_payload(&conn->c));
+		tquic_dev_wake(conn);
+	}
 	if (!conn->prep_due && !conn->prep_failed &&
 	    tquic_conn_prepare_due(&conn->c)) {
 		conn->prep_due = true;

@@ -6,12 +6,14 @@
 #ifndef _TQUIC_CONNECTION_H
 #define _TQUIC_CONNECTION_H
 
+#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
 #include <linux/hrtimer.h>
+#include <linux/timer.h>
 #include <linux/types.h>
 #include <net/dst_cache.h>
 
@@ -54,8 +56,14 @@ struct tquic_sock;
  * @zone_tmpl: server: the conntrack template that puts them there
  * @inner_mtu: the largest inner packet one of its packets carries, for
  *	the hooks (read without the lock)
- * @txq: inner packets from tquic0 waiting for room in the connection
- * @dops: how core pulls @txq and delivers DATAGRAM frames (device.c)
+ * @txq: inner packets from tquic0 not yet given a carrier (flow.c)
+ * @dgq: inner packets waiting for DATAGRAM frames
+ * @dops: how core pulls @dgq and delivers DATAGRAM frames (device.c)
+ * @flows: TCP flows on our streams, by conntrack entry (flow.c)
+ * @flow_list: every flow, ours and the peer's
+ * @nflows: how many
+ * @sops: how core reads and delivers stream bytes (flow.c)
+ * @flow_gc: finishes the streams of flows whose conntrack entry ended
  * @ops: core's callbacks
  * @cids: its entries in the namespace's CID table (see cids.c)
  * @tokens: its peer's reset tokens in the namespace's token table
@@ -95,7 +103,13 @@ struct tquic_connection {
 	struct nf_conn *zone_tmpl;
 	u16 inner_mtu;
 	struct sk_buff_head txq;
+	struct sk_buff_head dgq;
 	struct tquic_dgram_ops dops;
+	DECLARE_HASHTABLE(flows, 8);
+	struct list_head flow_list;
+	u32 nflows;
+	struct tquic_stream_ops sops;
+	struct timer_list flow_gc;
 	struct tquic_conn_ops ops;
 	struct tquic_cid_node cids[TQUIC_CONN_CID_NODES];
 	struct tquic_cid_node tokens[TQUIC_CONN_TOKEN_NODES];

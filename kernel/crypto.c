@@ -247,3 +247,20 @@ void tquic_big_free(void *p, size_t n)
 {
 	tquic_mem_vfree(p, n);
 }
+
+void *tquic_small_alloc(size_t n)
+{
+	void *p = kzalloc(n, GFP_ATOMIC | __GFP_NOWARN);
+
+	if (p)
+		atomic_long_inc(&tquic_mem_objects);
+	return p;
+}
+
+void tquic_small_free(void *p)
+{
+	if (!p)
+		return;
+	atomic_long_dec(&tquic_mem_objects);
+	kfree(p);
+}

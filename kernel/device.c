@@ -5,10 +5,11 @@
  * The netfilter hooks (hooks.c) hand it the inner packets of bonded flows;
  * its qdisc sees them as any device's would (tcpdump, fq_codel, cake), and
  * ndo_start_xmit queues each on its connection, whose 1-RTT packets carry
- * them in DATAGRAM frames (core/datagram.c). The queue holds a few packets
- * only: when the congestion controller has no room, the device's queue is
- * stopped and the qdisc keeps the rest, so the AQM decides what waits.
- * Packets the peer sends are injected on it with netif_rx().
+ * TCP flows on streams (flow.c) and the rest in DATAGRAM frames
+ * (core/datagram.c). The connection holds a few packets' worth only: when
+ * the congestion controller has no room, the device's queue is stopped and
+ * the qdisc keeps the rest, so the AQM decides what waits. Packets the
+ * peer sends are injected on it with netif_rx().
  *
  * A client gateway has one connection for every bonded flow; a server has
  * one per client, and the flows of each client live in a conntrack zone of
@@ -31,6 +32,7 @@
 #include "compat.h"
 #include "connection.h"
 #include "device.h"
+#include "flow.h"
 #include "hooks.h"
 #include "netns.h"
 
@@ -95,9 +97,8 @@ static netdev_tx_t tquic_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 		atomic64_inc(&tn->dp.no_conn);
 		goto drop;
 	}
-	/* the tunnel is the route now; the flow's entry stays with its ct */
+	/* the tunnel is the route now; the entry picks the flow's carrier */
 	skb_dst_drop(skb);
-	nf_reset_ct(skb);
 	spin_lock(&conn->lock);
 	if (conn->dead || skb_queue_len(&conn->txq) >= TQUIC_TXQ_MAX) {
 		spin_unlock(&conn->lock);
@@ -105,7 +106,7 @@ static netdev_tx_t tquic_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 	}
 	__skb_queue_tail(&conn->txq, skb);
-	if (skb_queue_len(&conn->txq) >= TQUIC_TXQ_STOP)
+	if (tquic_flow_backlog(conn) >= TQUIC_TXQ_STOP)
 		netif_stop_queue(dev);
 	if (!conn->owned)
 		tquic_connection_turn(conn);
@@ -121,15 +122,14 @@ static bool tquic_dev_pending(void *ctx)
 {
 	struct tquic_connection *conn = ctx;
 
-	return !skb_queue_empty(&conn->txq);
+	return !skb_queue_empty(&conn->dgq);
 }
 
 /* the next inner packet into a DATAGRAM frame, if it fits @room */
 static size_t tquic_dev_pull(void *ctx, u8 *buf, size_t room)
 {
 	struct tquic_connection *conn = ctx;
-	struct net_device *dev = conn->tn->dev;
-	struct sk_buff *skb = skb_peek(&conn->txq);
+	struct sk_buff *skb = skb_peek(&conn->dgq);
 	size_t len;
 
 	if (!skb || skb->len > room)
@@ -137,15 +137,24 @@ static size_t tquic_dev_pull(void *ctx, u8 *buf, size_t room)
 	len = skb->len;
 	if (skb_copy_bits(skb, 0, buf, len))
 		len = 0;
-	__skb_unlink(skb, &conn->txq);
+	__skb_unlink(skb, &conn->dgq);
 	consume_skb(skb);
-	if (!len)
-		return 0;
-	dev_sw_netstats_tx_add(dev, 1, len);
-	if (netif_queue_stopped(dev) &&
-	    skb_queue_len(&conn->txq) < TQUIC_TXQ_STOP / 2)
-		netif_wake_queue(dev);
+	if (len)
+		dev_sw_netstats_tx_add(conn->tn->dev, 1, len);
 	return len;
+}
+
+/**
+ * tquic_dev_wake() - start tquic0's queue again once @conn has room
+ * @conn: the connection, locked, after it sent
+ */
+void tquic_dev_wake(struct tquic_connection *conn)
+{
+	struct net_device *dev = conn->tn->dev;
+
+	if (dev && netif_queue_stopped(dev) &&
+	    tquic_flow_backlog(conn) < TQUIC_TXQ_STOP / 2)
+		netif_wake_queue(dev);
 }
 
 /* an IPv4 or IPv6 packet whose header says it is @len bytes long */
@@ -166,27 +175,27 @@ static __be16 tquic_dev_inner_proto(const u8 *data, size_t len)
 	return 0;
 }
 
-/* a DATAGRAM frame from the peer: an inner packet for tquic0 */
-static void tquic_dev_recv(void *ctx, const u8 *data, size_t len)
+/**
+ * tquic_dev_inject() - an inner packet from the peer enters tquic0
+ * @conn: the connection it came on
+ * @skb: the packet, linear; consumed
+ *
+ * Only what is an IPv4 or IPv6 packet of the length it says gets in.
+ */
+void tquic_dev_inject(struct tquic_connection *conn, struct sk_buff *skb)
 {
-	struct tquic_connection *conn = ctx;
 	struct tquic_net *tn = conn->tn;
 	struct net_device *dev = tn->dev;
-	struct sk_buff *skb;
+	size_t len = skb->len;
 	__be16 proto;
 
-	proto = tquic_dev_inner_proto(data, len);
+	proto = tquic_dev_inner_proto(skb->data, len);
 	if (!proto) {
 		atomic64_inc(&tn->dp.bad_inner);
 		DEV_STATS_INC(dev, rx_errors);
+		kfree_skb(skb);
 		return;
 	}
-	skb = netdev_alloc_skb_ip_align(dev, len);
-	if (!skb) {
-		DEV_STATS_INC(dev, rx_dropped);
-		return;
-	}
-	skb_put_data(skb, data, len);
 	skb->protocol = proto;
 	skb_reset_mac_header(skb);
 	skb_reset_network_header(skb);
@@ -198,6 +207,21 @@ static void tquic_dev_recv(void *ctx, const u8 *data, size_t len)
 	}
 	dev_sw_netstats_rx_add(dev, len);
 	netif_rx(skb);
+}
+
+/* a DATAGRAM frame from the peer: an inner packet for tquic0 */
+static void tquic_dev_recv(void *ctx, const u8 *data, size_t len)
+{
+	struct tquic_connection *conn = ctx;
+	struct sk_buff *skb;
+
+	skb = netdev_alloc_skb_ip_align(conn->tn->dev, len);
+	if (!skb) {
+		DEV_STATS_INC(conn->tn->dev, rx_dropped);
+		return;
+	}
+	skb_put_data(skb, data, len);
+	tquic_dev_inject(conn, skb);
 }
 
 static int tquic_dev_init(struct net_device *dev)
@@ -344,6 +368,7 @@ int tquic_dev_attach(struct tquic_connection *conn)
 	}
 	spin_lock_bh(&conn->lock);
 	tquic_conn_set_dgram_ops(&conn->c, &conn->dops);
+	tquic_flow_start(conn);
 	mtu = tquic_dgram_max_payload(&conn->c);
 	WRITE_ONCE(conn->inner_mtu, (u16)mtu);
 	conn->attached = true;
@@ -382,9 +407,9 @@ void tquic_dev_detach(struct tquic_connection *conn)
 	}
 	if (rcu_access_pointer(tn->dp_client) == conn)
 		RCU_INIT_POINTER(tn->dp_client, NULL);
+	tquic_flow_stop(conn);
 	spin_lock_bh(&conn->lock);
 	tquic_conn_set_dgram_ops(&conn->c, NULL);
-	__skb_queue_purge(&conn->txq);
 	spin_unlock_bh(&conn->lock);
 	if (tn->dev && netif_queue_stopped(tn->dev))
 		netif_wake_queue(tn->dev);

@@ -15,6 +15,8 @@ void tquic_dev_destroy(struct tquic_net *tn);
 int tquic_dev_attach(struct tquic_connection *conn);
 void tquic_dev_detach(struct tquic_connection *conn);
 void tquic_dev_free_tmpl(struct tquic_connection *conn);
+void tquic_dev_inject(struct tquic_connection *conn, struct sk_buff *skb);
+void tquic_dev_wake(struct tquic_connection *conn);
 struct tquic_connection *tquic_dev_zone_conn(struct tquic_net *tn,
 					     const struct nf_conn *ct);
 struct tquic_connection *tquic_dev_conn_for(struct tquic_net *tn,

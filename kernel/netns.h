@@ -34,9 +34,15 @@ struct tquic_connection;
  * @mss_clamped: TCP SYNs whose MSS was lowered to fit tquic0
  * @bad_inner: received inner packets that were not IPv4 or IPv6 as sent
  * @txq_full: packets dropped with the connection's queue full
+ * @streams: TCP flows given a stream of their own (flow.c)
+ * @streams_ended: of those, flows whose conntrack entry ended
+ * @stream_fallback: TCP packets sent in DATAGRAM frames for want of a
+ *	stream (the peer's stream limit, or too many flows)
+ * @stream_dropped: streams the peer opened that memory could not follow
  */
 struct tquic_dp_stats {
 	atomic64_t bonded, no_conn, too_big, mss_clamped, bad_inner, txq_full;
+	atomic64_t streams, streams_ended, stream_fallback, stream_dropped;
 };
 
 /**

@@ -106,6 +106,7 @@ static void tquic_conn_discard(struct tquic_conn *c, enum tquic_level level)
  */
 static void tquic_conn_frames_outcome(struct tquic_conn *c,
 				      enum tquic_level level, u64 token,
+				      const struct tquic_sent_stream *st,
 				      u64 pn, bool acked)
 {
 	struct tquic_cstream *cout = &c->lvl[level].cout;
@@ -123,13 +124,16 @@ static void tquic_conn_frames_outcome(struct tquic_conn *c,
 		tquic_local_cids_on_outcome(&c->lcids, pn, acked);
 		tquic_peer_cids_on_outcome(&c->pcids, pn, acked);
 	}
+	if (st->id || st->msd || st->max_data || st->max_streams)
+		tquic_streams_outcome(c, st, acked);
 }
 
 static void tquic_conn_on_acked(void *ctx, const struct tquic_sent *p)
 {
 	struct tquic_rec_ctx *rc = ctx;
 
-	tquic_conn_frames_outcome(rc->c, rc->level, p->token, p->pn, true);
+	tquic_conn_frames_outcome(rc->c, rc->level, p->token, &p->st, p->pn,
+				  true);
 }
 
 static void tquic_conn_on_lost(void *ctx, const struct tquic_sent *p)
@@ -137,7 +141,8 @@ static void tquic_conn_on_lost(void *ctx, const struct tquic_sent *p)
 	struct tquic_rec_ctx *rc = ctx;
 
 	rc->c->stats.pkts_lost++;
-	tquic_conn_frames_outcome(rc->c, rc->level, p->token, p->pn, false);
+	tquic_conn_frames_outcome(rc->c, rc->level, p->token, &p->st, p->pn,
+				  false);
 }
 
 static int tquic_conn_install_initial(struct tquic_conn *c, const u8 *dcid,
@@ -191,10 +196,8 @@ static int tquic_conn_local_tparams(struct tquic_conn *c,
 	/* RFC 9221 §3: DATAGRAM frames carry the tunnel's inner packets */
 	tp->present |= TQUIC_TPB(TQUIC_TP_MAX_DATAGRAM_FRAME_SIZE);
 	tp->max_datagram_frame_size = TQUIC_DGRAM_FRAME_MAX;
-	/*
-	 * No streams yet: the peer may open none (RFC 9000 §4.6), so a
-	 * STREAM frame is a STREAM_LIMIT_ERROR.
-	 */
+	/* unidirectional streams carry TCP flows (stream.c) */
+	tquic_streams_init(c);
 	n = tquic_tparams_write(c->local_tp_buf, sizeof(c->local_tp_buf),
 				c->is_server, tp);
 	if (n < 0)
@@ -298,6 +301,7 @@ void tquic_conn_destroy(struct tquic_conn *c)
 {
 	int i;
 
+	tquic_streams_destroy(c);
 	tquic_keyphase_destroy(&c->kp);
 	if (c->app_ring)
 		tquic_big_free(c->app_ring, c->lvl[TQUIC_LEVEL_APP].space.cap *
@@ -363,15 +367,6 @@ static void tquic_conn_deliver_crypto(struct tquic_conn *c,
 	}
 }
 
-/* RFC 9000 §19.8, §4.6: we allow the peer no streams, and opened none */
-static u64 tquic_stream_error(const struct tquic_conn *c, u64 stream_id)
-{
-	bool peer_initiated = (stream_id & 1) == (c->is_server ? 0 : 1);
-
-	return peer_initiated ? TQUIC_STREAM_LIMIT_ERROR :
-				TQUIC_STREAM_STATE_ERROR;
-}
-
 /* Send with the peer's next unused CID; false when it issued none */
 static bool tquic_conn_next_peer_cid(struct tquic_conn *c)
 {
@@ -410,6 +405,7 @@ static u64 tquic_conn_frames(struct tquic_conn *c, u64 now,
 	};
 	struct tquic_frame f;
 	struct tquic_cur cur;
+	u64 err64;
 	int err;
 
 	/* RFC 9000 §12.4: a packet holds at least one frame */
@@ -519,19 +515,18 @@ static u64 tquic_conn_frames(struct tquic_conn *c, u64 now,
 		case TQUIC_FT_DATA_BLOCKED:
 		case TQUIC_FT_STREAMS_BLOCKED_BIDI:
 		case TQUIC_FT_STREAMS_BLOCKED_UNI:
-			break;	/* limits for streams we do not open */
 		case TQUIC_FT_RESET_STREAM:
-			return tquic_stream_error(c, f.reset_stream.stream_id);
 		case TQUIC_FT_STOP_SENDING:
-			return tquic_stream_error(c, f.stop_sending.stream_id);
 		case TQUIC_FT_MAX_STREAM_DATA:
-			return tquic_stream_error(c, f.max_stream_data.stream_id);
 		case TQUIC_FT_STREAM_DATA_BLOCKED:
-			return tquic_stream_error(c,
-					f.stream_data_blocked.stream_id);
+		case TQUIC_FT_STREAM ... TQUIC_FT_STREAM + 7:
+			err64 = tquic_streams_on_frame(c, &f);
+			if (err64)
+				return err64;
+			if (c->state >= TQUIC_STATE_CLOSING)
+				return 0;
+			break;
 		default:
-			if ((f.type & ~7ULL) == TQUIC_FT_STREAM)
-				return tquic_stream_error(c, f.stream.stream_id);
 			return TQUIC_PROTOCOL_VIOLATION;
 		}
 	}
@@ -882,7 +877,8 @@ static bool tquic_conn_has_eliciting(const struct tquic_conn *c,
 	return level == TQUIC_LEVEL_APP && c->tls_done &&
 	       (c->handshake_done_pending || c->path_response_pending ||
 		c->ping_pending || tquic_local_cids_owed(&c->lcids) ||
-		tquic_peer_cids_owed(&c->pcids) || tquic_dgram_pending(c));
+		tquic_peer_cids_owed(&c->pcids) || tquic_dgram_pending(c) ||
+		tquic_streams_pending(c));
 }
 
 /* Every level with a packet to send now; at most one CONNECTION_CLOSE. */
@@ -959,7 +955,7 @@ static void tquic_conn_put_cid_frames(struct tquic_conn *c, u8 *p,
 static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 				 u64 now, u64 pn, u8 *p, size_t room,
 				 bool allow_eliciting, bool *eliciting,
-				 u64 *token)
+				 u64 *token, struct tquic_sent_stream *st)
 {
 	struct tquic_conn_level *l = &c->lvl[level];
 	struct tquic_frame f;
@@ -1052,6 +1048,14 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 			*eliciting = true;
 		}
 	}
+	/* last: a STREAM frame takes whatever room is left */
+	if (level == TQUIC_LEVEL_APP && room > used) {
+		n = (u32)tquic_streams_put(c, p + used, room - used, st);
+		if (n) {
+			used += n;
+			*eliciting = true;
+		}
+	}
 	if (l->probes || (level == TQUIC_LEVEL_APP && c->ping_pending)) {
 		if (!*eliciting) {
 			f.type = TQUIC_FT_PING;
@@ -1086,7 +1090,9 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	bool eliciting = false;
 	size_t pn_len, hdr_max, payload, total;
 	u64 token = 0, pn = l->space.next;
+	struct tquic_sent_stream st = { 0 };
 	int hdr_len, n;
+	s64 spn;
 
 	if (!tquic_space_make_room(&l->space))
 		return 0;	/* too much unacknowledged: wait for ACKs */
@@ -1103,7 +1109,7 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 		return 0;
 	payload = tquic_conn_payload(c, level, now, pn, out + hdr_max,
 				     room - hdr_max - TQUIC_AEAD_TAG_LEN,
-				     allow_eliciting, &eliciting, &token);
+				     allow_eliciting, &eliciting, &token, &st);
 	if (!payload)
 		return 0;
 	/* RFC 9001 §5.4.2: 4 bytes of packet number and payload to sample */
@@ -1166,8 +1172,10 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	total = (size_t)n;
 	if (level == TQUIC_LEVEL_APP)
 		c->kp.tx_pkts++;
-	tquic_space_on_sent(&l->space, &c->pr, now, (u32)total, eliciting,
-			    eliciting || min_len, token);
+	spn = tquic_space_on_sent(&l->space, &c->pr, now, (u32)total,
+				  eliciting, eliciting || min_len, token);
+	if (spn >= 0)
+		tquic_space_record(&l->space, (u64)spn)->st = st;
 	c->stats.pkts_tx++;
 	c->stats.bytes_tx += total;
 	if (eliciting) {
@@ -1180,7 +1188,7 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	}
 	return total;
 undo:
-	tquic_conn_frames_outcome(c, level, token, pn, false);
+	tquic_conn_frames_outcome(c, level, token, &st, pn, false);
 	return 0;
 }
 
@@ -1835,6 +1843,7 @@ int tquic_conn_set_peer_tparams(struct tquic_conn *c, const u8 *buf,
 	/* RFC 9000 §18.2: no datagram larger than the peer will take */
 	if (tp->max_udp_payload_size < c->max_dgram)
 		c->max_dgram = (u16)tp->max_udp_payload_size;
+	tquic_streams_peer_limits(c);
 	return 0;
 bad:
 	tquic_conn_close(c, c->pto_anchor, false,

@@ -25,6 +25,7 @@
 #include "pacer.h"
 #include "reasm.h"
 #include "recovery.h"
+#include "stream.h"
 #include "tparams.h"
 #include "../uapi/tquic.h"
 
@@ -235,6 +236,7 @@ struct tquic_conn {
 	bool ping_pending;
 
 	struct tquic_keyphase kp;	/* RFC 9001 §6, with lvl[APP] keys */
+	struct tquic_streams streams;	/* stream.c */
 
 	struct tquic_pending_pkt *pending; /* TQUIC_PENDING_PKTS, on demand */
 	struct tquic_sent *app_ring;	/* 1-RTT records once grown, or NULL */

@@ -136,6 +136,13 @@ void tquic_crypto_buf_free(void *p);
 void *tquic_big_alloc(size_t n);
 void tquic_big_free(void *p, size_t n);
 
+/*
+ * Small zeroed objects the core allocates while it runs (streams, bytes
+ * held beyond a gap): never sleeps, so may fail; NULL on failure.
+ */
+void *tquic_small_alloc(size_t n);
+void tquic_small_free(void *p);
+
 static inline size_t tquic_aead_key_len(enum tquic_aead_alg alg)
 {
 	return alg == TQUIC_AES_128_GCM ? 16 : 32;

@@ -97,6 +97,7 @@ s64 tquic_space_on_sent(struct tquic_space *s, struct tquic_path_rec *pr,
 	p->time = now;
 	p->size = size;
 	p->token = token;
+	memset(&p->st, 0, sizeof(p->st));
 	p->flags = TQUIC_SENT_PRESENT |
 		   (ack_eliciting ? TQUIC_SENT_ACK_ELICITING : 0) |
 		   (in_flight ? TQUIC_SENT_IN_FLIGHT : 0);
@@ -107,6 +108,16 @@ s64 tquic_space_on_sent(struct tquic_space *s, struct tquic_path_rec *pr,
 	if (in_flight)
 		tquic_cc_on_sent(&pr->cc, size);
 	return (s64)s->next++;
+}
+
+/**
+ * tquic_space_record() - the record of packet @pn, just sent
+ * @s: space
+ * @pn: what tquic_space_on_sent() returned
+ */
+struct tquic_sent *tquic_space_record(struct tquic_space *s, u64 pn)
+{
+	return tquic_slot(s, pn);
 }
 
 static void tquic_space_advance(struct tquic_space *s);

@@ -28,6 +28,23 @@
 #define TQUIC_PERSISTENT_CONGESTION_THRESHOLD 3
 
 /**
+ * struct tquic_sent_stream - the stream frames a 1-RTT packet carried
+ *	(stream.c)
+ * @id: its STREAM frame's stream ID + 1; 0: none
+ * @off: that frame's offset
+ * @msd: its MAX_STREAM_DATA frame's stream ID + 1; 0: none
+ * @len: the STREAM frame's length
+ * @fin: the STREAM frame carried the FIN
+ * @max_data: it carried MAX_DATA
+ * @max_streams: it carried MAX_STREAMS
+ */
+struct tquic_sent_stream {
+	u64 id, off, msd;
+	u32 len;
+	u8 fin, max_data, max_streams;
+};
+
+/**
  * struct tquic_sent - one sent packet
  * @pn: packet number
  * @time: when it was sent
@@ -35,6 +52,7 @@
  * @flags: TQUIC_SENT_*
  * @token: the caller's handle for what the packet carried, handed back
  *	when it is acknowledged or lost
+ * @st: its stream frames, filled in by the caller (tquic_space_record())
  */
 struct tquic_sent {
 	u64 pn;
@@ -42,6 +60,7 @@ struct tquic_sent {
 	u32 size;
 	u32 flags;
 	u64 token;
+	struct tquic_sent_stream st;
 };
 
 /**
@@ -117,6 +136,7 @@ u64 tquic_space_pto_time(const struct tquic_space *s,
 			 const struct tquic_path_rec *pr, bool with_ack_delay,
 			 unsigned int pto_count, u64 fired);
 bool tquic_space_make_room(struct tquic_space *s);
+struct tquic_sent *tquic_space_record(struct tquic_space *s, u64 pn);
 bool tquic_space_blocked(const struct tquic_space *s);
 
 #endif /* _TQUIC_CORE_RECOVERY_H */

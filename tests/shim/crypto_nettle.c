@@ -232,3 +232,13 @@ void tquic_big_free(void *p, size_t n)
 	(void)n;
 	free(p);
 }
+
+void *tquic_small_alloc(size_t n)
+{
+	return calloc(1, n);
+}
+
+void tquic_small_free(void *p)
+{
+	free(p);
+}

@@ -17,6 +17,7 @@
 #include "accept.h"
 #include "conn.h"
 #include "crypto.h"
+#include "error.h"
 #include "header.h"
 #include "quic.h"
 #include "retry.h"
@@ -912,6 +913,389 @@ static void test_sent_ring_grows(void **state)
 	assert_non_null(c->app_ring);
 	assert_true(c->pr.cc.cwnd > TQUIC_SENT_RING * TQUIC_MAX_DGRAM);
 	assert_int_equal(c->stats.pkts_lost, 0);
+	sim_free(m);
+}
+
+/*
+ * The simulator's owner of stream bytes: a sender whose byte at offset o
+ * of its n-th stream is a function of both, so it keeps nothing; a
+ * receiver that checks every byte arrives once, in order.
+ */
+#define SS_MAX	2048
+struct sflow {
+	struct sowner *o;
+	unsigned int n;
+	u64 rx;		/* bytes received in order */
+	u64 acked;	/* sender: acknowledged prefix */
+	bool bad;
+	bool closed;
+};
+
+struct sowner {
+	struct tquic_stream_ops ops;
+	struct sflow f[SS_MAX];
+	unsigned int nf;
+	unsigned int opened, closed, bad;
+	u64 rx_bytes;
+};
+
+static u8 sbyte(u64 id, u64 off)
+{
+	return (u8)(off * 131 + (off >> 9) + id * 17);
+}
+
+static int so_read(void *priv, u64 off, u8 *buf, size_t len)
+{
+	struct sflow *f = priv;
+	size_t i;
+
+	/* core only asks for bytes not yet acknowledged */
+	if (off < f->acked)
+		f->bad = true;
+	for (i = 0; i < len; i++)
+		buf[i] = sbyte(f->n, off + i);
+	return 0;
+}
+
+static void so_acked(void *priv, u64 upto)
+{
+	struct sflow *f = priv;
+
+	if (upto < f->acked)
+		f->bad = true;
+	f->acked = upto;
+}
+
+static void so_opened(void *ctx, struct tquic_stream *s)
+{
+	struct sowner *o = ctx;
+	struct sflow *f;
+
+	if (o->nf == SS_MAX)
+		return;
+	f = &o->f[o->nf++];
+	f->o = o;
+	/* the peer's n-th unidirectional stream */
+	f->n = (unsigned int)(s->id >> 2);
+	s->priv = f;
+	o->opened++;
+}
+
+static void so_recv(void *priv, const u8 *data, size_t len)
+{
+	struct sflow *f = priv;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (data[i] != sbyte(f->n, f->rx + i))
+			f->bad = true;
+	f->rx += len;
+	f->o->rx_bytes += len;
+}
+
+static void so_closed(void *priv)
+{
+	struct sflow *f = priv;
+
+	if (f->closed)
+		f->bad = true;
+	f->closed = true;
+	f->o->closed++;
+}
+
+static void so_init(struct sowner *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->ops.read = so_read;
+	o->ops.acked = so_acked;
+	o->ops.opened = so_opened;
+	o->ops.recv = so_recv;
+	o->ops.closed = so_closed;
+	o->ops.ctx = o;
+}
+
+/* a stream of @len bytes from @c, then its FIN */
+static struct tquic_stream *so_send(struct sowner *o, struct tquic_conn *c,
+				    u64 len)
+{
+	struct sflow *f = &o->f[o->nf];
+	struct tquic_stream *s;
+
+	f->o = o;
+	f->n = o->nf;
+	s = tquic_stream_open(c, f);
+	assert_non_null(s);
+	assert_int_equal(s->id >> 2, o->nf);
+	o->nf++;
+	tquic_stream_write(c, s, len);
+	tquic_stream_finish(c, s);
+	return s;
+}
+
+static unsigned int so_bad(const struct sowner *o)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < o->nf; i++)
+		bad += o->f[i].bad;
+	return bad;
+}
+
+static struct sowner *so_pair[2];
+
+static bool streams_done(const struct sim *m)
+{
+	(void)m;
+	return so_pair[0]->closed == so_pair[0]->nf &&
+	       so_pair[1]->closed == so_pair[1]->nf &&
+	       so_pair[1]->nf > 0;
+}
+
+/*
+ * RFC 9000 §2-4, §13.3: bytes on several streams cross a link that loses
+ * 5% each way and reorders, every byte once and in order; lost ranges are
+ * sent again; each stream ends on both sides when its FIN is
+ * acknowledged, and nothing is held afterwards.
+ */
+static void test_streams_lossy(void **state)
+{
+	struct sowner *co = calloc(1, sizeof(*co)), *so = calloc(1, sizeof(*so));
+	struct sim *m = sim_new(7, TQUIC_VERSION_1);
+	struct tquic_conn *c, *s;
+	unsigned int i;
+
+	(void)state;
+	so_init(co);
+	so_init(so);
+	so_pair[0] = co;
+	so_pair[1] = so;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	c = m->s[0].c;
+	s = m->s[1].c;
+	/* nobody keeps the bytes: nothing is opened */
+	assert_false(tquic_streams_can_open(c));
+	assert_null(tquic_stream_open(c, NULL));
+	tquic_conn_set_stream_ops(c, &co->ops);
+	tquic_conn_set_stream_ops(s, &so->ops);
+	m->loss_pct[0] = m->loss_pct[1] = 5;
+	for (i = 0; i < 3; i++)
+		so_send(co, c, 200000 + i * 777);
+
+	/* an empty stream: only its FIN */
+	so_send(co, c, 0);
+	sim_flush(m, 0);
+	sim_run(m, m->now + 60000000, streams_done);
+	assert_true(streams_done(m));
+	assert_int_equal(so->opened, 4);
+	assert_int_equal(so->nf, 4);
+	for (i = 0; i < 4; i++) {
+		/* the peer's stream n is our stream n, byte for byte */
+		assert_int_equal(so->f[i].rx, co->f[so->f[i].n].acked);
+		assert_int_equal(so->f[i].rx, i < 3 ? 200000 + so->f[i].n * 777 : 0);
+	}
+	assert_int_equal(so_bad(co) + so_bad(so), 0);
+	assert_true(c->stats.pkts_lost > 0);
+	assert_true(c->streams.stats_retx_bytes > 0);
+	/* nothing left behind */
+	assert_int_equal(c->streams.count, 0);
+	assert_int_equal(s->streams.count, 0);
+	assert_int_equal(s->streams.ofo_chunks, 0);
+	assert_int_equal(c->streams.unsent, 0);
+	assert_null(c->streams.head);
+	assert_int_equal(s->state, TQUIC_STATE_ESTABLISHED);
+	assert_int_equal(c->state, TQUIC_STATE_ESTABLISHED);
+	sim_free(m);
+	free(co);
+	free(so);
+}
+
+/*
+ * RFC 9000 §4.6: streams come and go past the peer's initial limit, as
+ * MAX_STREAMS raises it; and back the other way, server to client.
+ */
+static void test_streams_many(void **state)
+{
+	struct sowner *co = calloc(1, sizeof(*co)), *so = calloc(1, sizeof(*so));
+	struct sim *m = sim_new(3, TQUIC_VERSION_1);
+	struct tquic_conn *c, *s;
+	unsigned int i, round;
+
+	(void)state;
+	so_init(co);
+	so_init(so);
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	m->fifo = true;
+	c = m->s[0].c;
+	s = m->s[1].c;
+	tquic_conn_set_stream_ops(c, &co->ops);
+	tquic_conn_set_stream_ops(s, &so->ops);
+	for (round = 0; round < 6; round++) {
+		for (i = 0; i < 300; i++) {
+			if (!tquic_streams_can_open(s))
+				break;
+			so_send(so, s, 100 + i);
+		}
+		sim_flush(m, 1);
+		sim_run(m, m->now + 1000000, NULL);
+	}
+	/* more than the initial limit went, in turn */
+	assert_true(so->nf > TQUIC_STREAMS_RX_WIN);
+	assert_int_equal(co->opened, so->nf);
+	assert_int_equal(co->closed, so->nf);
+	assert_int_equal(so->closed, so->nf);
+	for (i = 0; i < co->nf; i++)
+		assert_int_equal(co->f[i].rx, 100 + co->f[i].n % 300);
+	assert_int_equal(so_bad(co) + so_bad(so), 0);
+	/* server streams are numbered 0x3, 0x7, ...: none was refused */
+	assert_int_equal(c->state, TQUIC_STATE_ESTABLISHED);
+	assert_int_equal(c->streams.count, 0);
+	sim_free(m);
+	free(co);
+	free(so);
+}
+
+/*
+ * RFC 9000 §4.1-4.2: a transfer larger than half the stream window moves
+ * it (MAX_STREAM_DATA), and the sender never goes beyond what it was given.
+ */
+static void test_stream_window_moves(void **state)
+{
+	struct sowner *co = calloc(1, sizeof(*co)), *so = calloc(1, sizeof(*so));
+	struct sim *m = sim_new(5, TQUIC_VERSION_1);
+	struct tquic_stream *st;
+	struct tquic_conn *c;
+	u64 len = TQUIC_STREAM_RX_WINDOW + 300000;
+
+	(void)state;
+	so_init(co);
+	so_init(so);
+	so_pair[0] = co;
+	so_pair[1] = so;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	m->fifo = true;
+	c = m->s[0].c;
+	tquic_conn_set_stream_ops(c, &co->ops);
+	tquic_conn_set_stream_ops(m->s[1].c, &so->ops);
+	st = so_send(co, c, len);
+	assert_int_equal(st->tx_max, TQUIC_STREAM_RX_WINDOW);
+	/* a little loss keeps the window within the simulator's queue */
+	m->fifo = false;
+	m->loss_pct[0] = m->loss_pct[1] = 1;
+	sim_flush(m, 0);
+	/* more than the first window: it must move for the stream to end */
+	while (!co->closed && m->now < 60000000) {
+		assert_true(st->tx_next <= st->tx_max);
+		sim_run(m, m->now + 20000, NULL);
+	}
+	assert_true(sim_run(m, m->now + 1000000, streams_done));
+	assert_int_equal(so->f[0].rx, len);
+	assert_int_equal(so_bad(co) + so_bad(so), 0);
+	sim_free(m);
+	free(co);
+	free(so);
+}
+
+/* one frame as the peer's 1-RTT packet would carry it */
+static u64 stream_frame(struct tquic_conn *c, u64 type, u64 id, u64 off,
+			size_t len, bool fin)
+{
+	static const u8 data[64];
+	struct tquic_frame f;
+
+	memset(&f, 0, sizeof(f));
+	f.type = type;
+	if ((type & ~7ULL) == TQUIC_FT_STREAM) {
+		f.stream.stream_id = id;
+		f.stream.offset = off;
+		f.stream.data = data;
+		f.stream.len = len;
+		f.stream.fin = fin;
+	} else if (type == TQUIC_FT_MAX_STREAM_DATA) {
+		f.max_stream_data.stream_id = id;
+		f.max_stream_data.max = off;
+	} else if (type == TQUIC_FT_RESET_STREAM) {
+		f.reset_stream.stream_id = id;
+		f.reset_stream.final_size = off;
+	} else if (type == TQUIC_FT_STREAM_DATA_BLOCKED) {
+		f.stream_data_blocked.stream_id = id;
+	}
+	return tquic_streams_on_frame(c, &f);
+}
+
+/*
+ * RFC 9000 §19.8, §4.1, §4.5, §4.6: stream frames a peer may not send are
+ * the errors the RFC names; data it may send is taken.
+ */
+static void test_stream_frame_errors(void **state)
+{
+	struct sim *m = sim_new(2, TQUIC_VERSION_1);
+	struct tquic_conn *s;
+	const u64 st = TQUIC_FT_STREAM;
+
+	(void)state;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	s = m->s[1].c;	/* the server: client uni streams are 2, 6, 10 ... */
+	/* a client unidirectional stream: taken (no owner: dropped) */
+	assert_int_equal(stream_frame(s, st, 2, 0, 10, false), 0);
+	assert_int_equal(stream_frame(s, st, 2, 5, 10, false), 0);
+	/* §4.5: the final size cannot move once known, nor fall below data */
+	assert_int_equal(stream_frame(s, st, 6, 0, 10, true), 0);
+	assert_int_equal(s->streams.rx_base, 0);
+	assert_int_equal(stream_frame(s, st, 2, 0, 5, true), TQUIC_FINAL_SIZE_ERROR);
+	assert_int_equal(stream_frame(s, st, 10, 20, 10, true), 0);
+	assert_int_equal(stream_frame(s, st, 10, 20, 11, false), TQUIC_FINAL_SIZE_ERROR);
+	assert_int_equal(stream_frame(s, st, 10, 0, 10, true), TQUIC_FINAL_SIZE_ERROR);
+	/* §19.8: our own unidirectional stream is send-only */
+	assert_int_equal(stream_frame(s, st, 3, 0, 1, false), TQUIC_STREAM_STATE_ERROR);
+	/* §4.6: no bidirectional stream is allowed, ours is never opened */
+	assert_int_equal(stream_frame(s, st, 0, 0, 1, false), TQUIC_STREAM_LIMIT_ERROR);
+	assert_int_equal(stream_frame(s, st, 1, 0, 1, false), TQUIC_STREAM_STATE_ERROR);
+	/* §4.6: beyond the stream limit */
+	assert_int_equal(stream_frame(s, st, (u64)TQUIC_STREAMS_RX_WIN << 2 | 2, 0, 1,
+				      false), TQUIC_STREAM_LIMIT_ERROR);
+	/* §4.1: beyond the stream's window */
+	assert_int_equal(stream_frame(s, st, 14, TQUIC_STREAM_RX_WINDOW - 5, 10,
+				      false), TQUIC_FLOW_CONTROL_ERROR);
+	/* §19.10: MAX_STREAM_DATA for a stream only the peer sends, or for
+	 * one of ours not opened yet */
+	assert_int_equal(stream_frame(s, TQUIC_FT_MAX_STREAM_DATA, 2, 100, 0, false),
+			 TQUIC_STREAM_STATE_ERROR);
+	assert_int_equal(stream_frame(s, TQUIC_FT_MAX_STREAM_DATA, 3, 100, 0, false),
+			 TQUIC_STREAM_STATE_ERROR);
+	/* §19.4: RESET_STREAM ends the peer's stream at its final size */
+	assert_int_equal(stream_frame(s, TQUIC_FT_RESET_STREAM, 18, 40, 0, false), 0);
+	assert_int_equal(stream_frame(s, st, 18, 0, 41, false), 0);
+	assert_int_equal(stream_frame(s, TQUIC_FT_RESET_STREAM, 3, 0, 0, false),
+			 TQUIC_STREAM_STATE_ERROR);
+	/* a late copy of an ended stream's bytes is ignored */
+	assert_int_equal(stream_frame(s, st, 6, 0, 10, true), 0);
+	/* bytes beyond a gap are held (stream 10's too), and freed with
+	 * the connection (the sanitizer would see a leak) */
+	assert_int_equal(stream_frame(s, st, 22, 30, 10, false), 0);
+	assert_int_equal(s->streams.ofo_chunks, 2);
+	assert_int_equal(stream_frame(s, TQUIC_FT_STREAM_DATA_BLOCKED, 22, 0, 0, false), 0);
+	sim_free(m);
+}
+
+/*
+ * RFC 9000 §4.1: the connection's window holds over all streams: the
+ * peer's bytes beyond MAX_DATA are a FLOW_CONTROL_ERROR.
+ */
+static void test_conn_window(void **state)
+{
+	struct sim *m = sim_new(2, TQUIC_VERSION_1);
+	struct tquic_conn *s;
+	u64 i, per = TQUIC_STREAM_RX_WINDOW - 64;
+
+	(void)state;
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	s = m->s[1].c;
+	/* the highest offsets count, gaps included */
+	for (i = 0; i < TQUIC_CONN_RX_WINDOW / per; i++)
+		assert_int_equal(stream_frame(s, TQUIC_FT_STREAM, i << 2 | 2, per,
+					      64, false), 0);
+	assert_int_equal(stream_frame(s, TQUIC_FT_STREAM, i << 2 | 2, per, 64,
+				      false), TQUIC_FLOW_CONTROL_ERROR);
 	sim_free(m);
 }
 
@@ -1908,6 +2292,11 @@ int main(void)
 		cmocka_unit_test(test_amp_check_catches_miscount),
 		cmocka_unit_test(test_datagrams),
 		cmocka_unit_test(test_sent_ring_grows),
+		cmocka_unit_test(test_streams_lossy),
+		cmocka_unit_test(test_streams_many),
+		cmocka_unit_test(test_stream_window_moves),
+		cmocka_unit_test(test_stream_frame_errors),
+		cmocka_unit_test(test_conn_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,9 +45,11 @@ assert_transfer() {
 	[ -n "$sent" ] && [ "$sent" = "$got" ]
 }
 
-@test "a LAN host's TCP upload and download cross the bond intact, masqueraded at the server" {
-	local r before
+@test "a LAN host's TCP upload and download cross the bond intact, on streams, masqueraded at the server" {
+	local r before gs ss
 	before=$(dp_counter "$TOPO_NS_GW" bonded)
+	gs=$(dp_counter "$TOPO_NS_GW" streams)
+	ss=$(dp_counter "$TOPO_NS_SRV" streams)
 	r=$(dp_transfer_file up 8)
 	assert_transfer "$r"
 	r=$(dp_transfer_file down 8)
@@ -55,8 +57,15 @@ assert_transfer() {
 	# the packets went through tquic0, not around it
 	[ "$(dp_counter "$TOPO_NS_GW" bonded)" -gt $((before + 5000)) ]
 	gw_conns "$TOPO_NS_GW"
-	[ "$(gw_field "$(gw_conns "$TOPO_NS_GW")" dgrams_tx)" -gt 5000 ]
-	[ "$(gw_field "$(gw_conns "$TOPO_NS_SRV")" dgrams_tx)" -gt 5000 ]
+	gw_proc "$TOPO_NS_GW"
+	gw_proc "$TOPO_NS_SRV"
+	# each direction of each TCP flow got a stream of its own on the side
+	# that sends it (the control connection and the data connection)
+	[ "$(dp_counter "$TOPO_NS_GW" streams)" -ge $((gs + 2)) ]
+	[ "$(dp_counter "$TOPO_NS_SRV" streams)" -ge $((ss + 2)) ]
+	[ "$(dp_counter "$TOPO_NS_GW" stream_fallback)" -eq 0 ]
+	# and no TCP packet needed a DATAGRAM frame
+	[ "$(gw_field "$(gw_conns "$TOPO_NS_GW")" dgrams_tx)" -lt 100 ]
 	# the internet host saw the server's address, not the LAN host's
 	[ "$(dp_seen_from 5302)" = "$SRV_INET" ]
 }
@@ -74,6 +83,8 @@ assert_transfer() {
 	assert_success
 	# what the receiver got: lost/total in the last report line
 	echo "$output" | awk '/receiver$/ { split($(NF - 2), a, "/"); exit !(a[2] > 0 && a[1] / a[2] < 0.1) }'
+	# UDP rides DATAGRAM frames
+	[ "$(gw_field "$(gw_conns "$TOPO_NS_GW")" dgrams_tx)" -gt 1000 ]
 }
 
 @test "an IPv6 flow crosses the bond" {
@@ -185,7 +196,7 @@ PSK=$psk2"
 }
 
 @test "bad input: 100k random datagrams at the server's port and conntrack flushes mid-transfer lose nothing else" {
-	local r junk flush
+	local r junk flush ended
 	UDPJUNK="$TQUIC_TOP/tests/tools/udpjunk.pl"
 	# junk from the internet at the server's QUIC port, during a transfer
 	in_inet perl "$UDPJUNK" "$SRV_ADDR" "$GW_PORT" 100000 > /tmp/dp-junk.log 2>&1 &
@@ -199,11 +210,14 @@ PSK=$psk2"
 	gw_conns "$TOPO_NS_SRV" | grep -q "state established"
 	# the client gateway's conntrack flushed mid-transfer: the rule labels
 	# the flow's new entry and it stays bonded
+	ended=$(dp_counter "$TOPO_NS_GW" streams_ended)
 	( sleep 2; in_gw conntrack -F ) &
 	flush=$!
 	r=$(dp_transfer_file up 8)
 	wait "$flush"
 	assert_transfer "$r"
+	# the flushed flows' streams were finished (within the 1 s sweep)
+	gw_until 5 eval '[ "$(dp_counter "$TOPO_NS_GW" streams_ended)" -gt "$ended" ]'
 	# the server's flushed: its NAT of that flow is gone, but new flows
 	# and the connection are fine
 	in_srv conntrack -F
