@@ -12,6 +12,8 @@
 
 /* newly acknowledged by the ACK being processed (transient) */
 #define TQUIC_SENT_ACKED_NOW	0x8
+/* declared lost; the record stays (not PRESENT) to spot a late ACK */
+#define TQUIC_SENT_LOST		0x10
 
 static struct tquic_sent *tquic_slot(struct tquic_space *s, u64 pn)
 {
@@ -41,6 +43,7 @@ int tquic_space_init(struct tquic_space *s, struct tquic_sent *ring, u32 cap)
 	memset(ring, 0, cap * sizeof(*ring));
 	s->ring = ring;
 	s->cap = cap;
+	s->pkt_thresh = TQUIC_PACKET_THRESHOLD;
 	return 0;
 }
 
@@ -196,12 +199,13 @@ void tquic_space_detect_lost(struct tquic_space *s, struct tquic_path_rec *pr,
 {
 	u64 delay, pn, end, last_lost_time = 0;
 	u64 run_first = 0, run_last = 0, pc_duration;
-	bool any_lost = false, run = false, persistent = false;
+	bool run = false, persistent = false;
+	u32 nlost = 0;
 
 	s->loss_time = 0;
 	if (!s->has_acked)
 		return;
-	delay = tquic_rtt_loss_delay(&pr->rtt);
+	delay = tquic_rtt_loss_delay(&pr->rtt) + s->reo_extra;
 	/* RFC 9002 §7.6.1: (PTO without backoff, with max_ack_delay) * 3 */
 	pc_duration = tquic_rtt_pto(&pr->rtt, pr->max_ack_delay, true) *
 		      TQUIC_PERSISTENT_CONGESTION_THRESHOLD;
@@ -216,7 +220,7 @@ void tquic_space_detect_lost(struct tquic_space *s, struct tquic_path_rec *pr,
 			continue;
 		}
 		if (p->time + delay > now &&
-		    s->largest_acked < pn + TQUIC_PACKET_THRESHOLD) {
+		    s->largest_acked < pn + s->pkt_thresh) {
 			if (!s->loss_time || p->time + delay < s->loss_time)
 				s->loss_time = p->time + delay;
 			run = false;
@@ -225,7 +229,7 @@ void tquic_space_detect_lost(struct tquic_space *s, struct tquic_path_rec *pr,
 		/* lost */
 		if (p->flags & TQUIC_SENT_IN_FLIGHT) {
 			tquic_cc_on_removed(&pr->cc, p->size);
-			any_lost = true;
+			nlost++;
 			if (p->time > last_lost_time)
 				last_lost_time = p->time;
 		}
@@ -243,12 +247,71 @@ void tquic_space_detect_lost(struct tquic_space *s, struct tquic_path_rec *pr,
 		}
 		ops->lost(ops->ctx, p);
 		tquic_space_forget(s, p);
+		p->flags = TQUIC_SENT_LOST;
+		if (!s->has_lost || pn < s->lost_lo)
+			s->lost_lo = pn;
+		if (!s->has_lost || pn > s->lost_hi)
+			s->lost_hi = pn;
+		s->has_lost = true;
 	}
-	if (any_lost)
+	if (nlost) {
 		tquic_cc_on_congestion(&pr->cc, last_lost_time, now);
+		tquic_cc_on_lost(&pr->cc, nlost);
+	}
 	if (persistent)
 		tquic_cc_on_persistent_congestion(&pr->cc);
 	tquic_space_advance(s);
+}
+
+/*
+ * Packets @ack acknowledges that were declared lost: they were reordered.
+ * The packet threshold grows past the distance seen, and the time
+ * threshold by how late the packet came (RFC 9002 §6.1.1, §6.1.2:
+ * "implementations MAY use adaptive thresholds"; at most one smoothed RTT
+ * more, as Linux's RACK bounds its reordering window), and a window
+ * reduction they alone caused is undone.
+ */
+static void tquic_space_spurious(struct tquic_space *s,
+				 struct tquic_path_rec *pr,
+				 const struct tquic_frame_ack *ack, u64 now)
+{
+	u64 pn, lo, hi, dist, late, delay = tquic_rtt_loss_delay(&pr->rtt);
+	struct tquic_ack_iter it;
+	struct tquic_ack_range r;
+
+	if (!s->has_lost)
+		return;
+	/* records older than the ring are gone */
+	if (s->next > s->cap && s->lost_lo < s->next - s->cap)
+		s->lost_lo = s->next - s->cap;
+	if (s->lost_lo > s->lost_hi) {
+		s->has_lost = false;
+		return;
+	}
+	tquic_ack_iter_init(&it, ack);
+	while (tquic_ack_iter_next(&it, &r) && r.largest >= s->lost_lo) {
+		lo = r.smallest > s->lost_lo ? r.smallest : s->lost_lo;
+		hi = r.largest < s->lost_hi ? r.largest : s->lost_hi;
+		for (pn = lo; pn <= hi; pn++) {
+			struct tquic_sent *p = tquic_slot(s, pn);
+
+			if (p->pn != pn || p->flags != TQUIC_SENT_LOST)
+				continue;
+			p->flags = 0;
+			s->spurious++;
+			dist = s->largest_acked - pn + 1;
+			if (dist > TQUIC_PACKET_THRESHOLD_MAX)
+				dist = TQUIC_PACKET_THRESHOLD_MAX;
+			if (dist > s->pkt_thresh)
+				s->pkt_thresh = (u32)dist;
+			late = now > p->time + delay ? now - p->time - delay : 0;
+			if (late > pr->rtt.smoothed)
+				late = pr->rtt.smoothed;
+			if (late > s->reo_extra)
+				s->reo_extra = late;
+			tquic_cc_on_spurious(&pr->cc, p->time);
+		}
+	}
 }
 
 /**
@@ -303,6 +366,7 @@ int tquic_space_on_ack(struct tquic_space *s, struct tquic_path_rec *pr,
 				eliciting = true;
 		}
 	}
+	tquic_space_spurious(s, pr, ack, now);
 	if (!largest)
 		return 0;
 
@@ -318,6 +382,7 @@ int tquic_space_on_ack(struct tquic_space *s, struct tquic_path_rec *pr,
 			delay <<= pr->ack_delay_exponent;
 		tquic_rtt_sample(&pr->rtt, now - largest->time, delay,
 				 pr->max_ack_delay, pr->handshake_confirmed);
+		tquic_cc_on_rtt(&pr->cc, now - largest->time, now);
 		if (!s->first_rtt_sample)
 			s->first_rtt_sample = now;
 	}
@@ -325,10 +390,11 @@ int tquic_space_on_ack(struct tquic_space *s, struct tquic_path_rec *pr,
 	/* RFC 9002 B.7: a higher ECN-CE count is a congestion event */
 	if (ack->ecn && ack->ce > s->ecn_ce) {
 		s->ecn_ce = ack->ce;
-		tquic_cc_on_congestion(&pr->cc, largest->time, now);
+		tquic_cc_on_ecn(&pr->cc, largest->time, now);
 	}
 
 	tquic_space_detect_lost(s, pr, now, ops);
+	tquic_cc_on_ack_event(&pr->cc, largest->time, now);
 
 	/* RFC 9002 B.5: window growth for each acknowledged in-flight packet;
 	 * all of them lie between the smallest and largest newly acked */

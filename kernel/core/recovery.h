@@ -24,6 +24,8 @@
 
 /* RFC 9002 §6.1.1: kPacketThreshold */
 #define TQUIC_PACKET_THRESHOLD	3
+/* the most it grows to as reordering is seen (§6.1.1 allows adapting) */
+#define TQUIC_PACKET_THRESHOLD_MAX	128
 /* RFC 9002 §7.6.1: kPersistentCongestionThreshold */
 #define TQUIC_PERSISTENT_CONGESTION_THRESHOLD 3
 
@@ -77,6 +79,14 @@ struct tquic_sent {
  * @ack_eliciting_in_flight: number of such packets not acked or lost
  * @ecn_ce: largest ECN-CE count the peer reported
  * @first_rtt_sample: time of the first RTT sample in this space, 0 for none
+ * @pkt_thresh: the packet reordering threshold in use: kPacketThreshold,
+ *	raised past every reordering distance a spurious loss showed
+ * @reo_extra: added to the time threshold's loss delay: how much later
+ *	than it a spurious loss was acknowledged, at most one smoothed RTT
+ * @lost_lo: the oldest packet declared lost whose record may still say so
+ * @lost_hi: the newest, if @has_lost
+ * @has_lost: some packet was declared lost
+ * @spurious: packets declared lost and acknowledged afterwards
  */
 struct tquic_space {
 	struct tquic_sent *ring;
@@ -90,6 +100,11 @@ struct tquic_space {
 	u32 ack_eliciting_in_flight;
 	u64 ecn_ce;
 	u64 first_rtt_sample;
+	u32 pkt_thresh;
+	u64 reo_extra;
+	u64 lost_lo, lost_hi;
+	bool has_lost;
+	u64 spurious;
 };
 
 /**

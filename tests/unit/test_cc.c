@@ -169,6 +169,72 @@ static void test_pacer(void **state)
 	assert_true(p.tokens == 1500);
 }
 
+/* one round trip: @bytes sent at *t, acknowledged @rtt later */
+static void cc_round(struct tquic_cc *cc, u64 *t, u64 bytes, u64 rtt)
+{
+	u64 sent = *t;
+
+	tquic_cc_on_sent(cc, bytes);
+	*t += rtt;
+	tquic_cc_on_rtt(cc, rtt, *t);
+	tquic_cc_on_acked(cc, bytes, sent, false);
+	tquic_cc_on_ack_event(cc, sent, *t);
+}
+
+/*
+ * The queue the window builds is bounded: a round trip whose best RTT is
+ * 20 ms above the base scales the window to base + 10 ms and stops its
+ * growth until the delay is back under the target; every 10 s one round
+ * at half the window lets the queue empty.
+ */
+static void test_cc_queue_delay_bound(void **state)
+{
+	struct tquic_cc cc;
+	u64 t = 1000000, cw;
+	int i;
+
+	(void)state;
+	tquic_cc_init(&cc, 1200);
+	tquic_cc_on_rtt(&cc, 20000, t);
+	for (i = 0; i < 3; i++)
+		cc_round(&cc, &t, 6000, 20000);
+	assert_true(cc.cwnd > 12000 + 3 * 6000 - 1);	/* slow start */
+	assert_false(cc.queue_high);
+	cw = cc.cwnd;
+	cc_round(&cc, &t, 6000, 40000);
+	assert_true(cc.queue_high);
+	assert_int_equal(cc.delay_cuts, 1);
+	/* grown by the 6000 acknowledged, then scaled to 30 of 40 ms */
+	assert_int_equal(cc.cwnd, (cw + 6000) * 30000 / 40000);
+	assert_true(cc.ssthresh == cc.cwnd);
+	cw = cc.cwnd;
+	/* within the target (28 ms): no cut, and growth again */
+	cc_round(&cc, &t, 6000, 28000);
+	assert_false(cc.queue_high);
+	assert_int_equal(cc.cwnd, cw);
+	cc_round(&cc, &t, cc.cwnd, 21000);
+	assert_true(cc.cwnd > cw);
+	/* ten seconds on: one round at half the window, then back */
+	t += TQUIC_CC_BASE_WINDOW;
+	cw = cc.cwnd;
+	cc_round(&cc, &t, 1200, 20000);
+	assert_int_equal(cc.cwnd, cw / 2);
+	cc_round(&cc, &t, 1200, 20000);
+	assert_true(cc.cwnd >= cw);
+	/* a path whose RTT grew for good is the new base within 20 s */
+	for (i = 0; i < 300 && cc.delay_cuts < 10; i++)
+		cc_round(&cc, &t, 1200, 80000);
+	for (i = 0; i < 2; i++) {
+		t += TQUIC_CC_BASE_WINDOW;
+		cc_round(&cc, &t, 1200, 80000);	/* draining */
+		cc_round(&cc, &t, 1200, 80000);
+	}
+	cw = cc.delay_cuts;
+	cc_round(&cc, &t, 1200, 80000);
+	cc_round(&cc, &t, 1200, 80000);
+	assert_int_equal(cc.delay_cuts, cw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_cc_initial_window),
 		cmocka_unit_test(test_cc_slow_start_recovery_avoidance),
 		cmocka_unit_test(test_pacer),
+		cmocka_unit_test(test_cc_queue_delay_bound),
 	};
 
 	return cmocka_run_group_tests_name("cc", tests, NULL, NULL);

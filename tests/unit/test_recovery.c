@@ -235,6 +235,71 @@ static void test_pto_time(void **state)
 	assert_true(tquic_space_pto_time(&f.s, &f.pr, true, 0, 0) == 5000 + 999000 + 25000);
 }
 
+/*
+ * RFC 9002 §6.1.1: packets declared lost by the packet threshold and
+ * acknowledged afterwards were reordered: the threshold grows past the
+ * distance seen, so the same reordering is no loss next time, and the
+ * window reduction they alone caused is undone.
+ */
+static void test_spurious_loss_adapts(void **state)
+{
+	static const struct tquic_ack_range first[] = { { 0, 0 } };
+	static const struct tquic_ack_range late[] = { { 5, 9 } };
+	static const struct tquic_ack_range all[] = { { 0, 9 } };
+	static const struct tquic_ack_range again[] = { { 16, 19 }, { 10, 10 } };
+	struct fixture f;
+	u64 cwnd;
+
+	(void)state;
+	setup(&f);
+	send(&f, 10, 0, 10);
+	assert_int_equal(ack(&f, first, 1, 0, 20000), 0);
+	cwnd = f.pr.cc.cwnd;
+	/* 1..4 overtaken by 5..9: lost by the packet threshold */
+	assert_int_equal(ack(&f, late, 1, 0, 20100), 0);
+	assert_int_equal(f.log.nlost, 4);
+	assert_true(f.pr.cc.cwnd < cwnd);
+	/* and there after all */
+	assert_int_equal(ack(&f, all, 1, 0, 20200), 0);
+	assert_int_equal(f.s.spurious, 4);
+	assert_true(f.s.pkt_thresh > TQUIC_PACKET_THRESHOLD);
+	assert_true(f.pr.cc.cwnd >= cwnd);
+	assert_int_equal(f.pr.cc.undone, 1);
+	/* the same reordering again: not a loss now */
+	send(&f, 10, 30000, 10);
+	assert_int_equal(ack(&f, again, 2, 0, 50000), 0);
+	assert_int_equal(f.log.nlost, 4);
+	/* a real loss still is one, by time (9/8 RTT), when the timer fires */
+	assert_true(f.s.loss_time > 50000);
+	tquic_space_detect_lost(&f.s, &f.pr, f.s.loss_time + 1000, &f.ops);
+	assert_int_equal(f.log.nlost, 9);
+	assert_int_equal(f.s.spurious, 4);
+}
+
+/* RFC 9002 §6.1.2: a packet declared lost by time and acknowledged later
+ * lengthens the time threshold by how late it came */
+static void test_spurious_time_loss(void **state)
+{
+	static const struct tquic_ack_range second[] = { { 1, 1 } };
+	static const struct tquic_ack_range both[] = { { 0, 1 } };
+	struct fixture f;
+
+	(void)state;
+	setup(&f);
+	send(&f, 2, 0, 10);
+	assert_int_equal(ack(&f, second, 1, 0, 20000), 0);
+	assert_true(f.s.loss_time > 20000);
+	tquic_space_detect_lost(&f.s, &f.pr, f.s.loss_time, &f.ops);
+	assert_int_equal(f.log.nlost, 1);
+	/* 0 was not lost, only later than 9/8 of the RTT (19.99 ms) */
+	assert_int_equal(ack(&f, both, 1, 0, 30000), 0);
+	assert_int_equal(f.s.spurious, 1);
+	assert_int_equal(f.s.reo_extra, 30000 - 9 * 19990 / 8);
+	/* never more than one smoothed RTT */
+	send(&f, 2, 40000, 10);
+	assert_true(f.s.reo_extra <= f.pr.rtt.smoothed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +311,8 @@ int main(void)
 		cmocka_unit_test(test_persistent_congestion),
 		cmocka_unit_test(test_ring_full_and_discard),
 		cmocka_unit_test(test_pto_time),
+		cmocka_unit_test(test_spurious_loss_adapts),
+		cmocka_unit_test(test_spurious_time_loss),
 	};
 
 	return cmocka_run_group_tests_name("recovery", tests, NULL, NULL);
