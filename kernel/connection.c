@@ -310,8 +310,7 @@ void tquic_connection_turn(struct tquic_connection *conn)
 	/* the CIDs it issued or saw retired on the way */
 	tquic_cids_sync(conn);
 	if (conn->attached) {
-		WRITE_ONCE(conn->inner_mtu,
-			   (u16)tquic_dgram_max_payload(&conn->c));
+		WRITE_ONCE(conn->inner_mtu, tquic_dev_dgram_mtu(conn));
 		tquic_dev_wake(conn);
 	}
 	if (!conn->prep_due && !conn->prep_failed &&

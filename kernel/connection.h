@@ -64,6 +64,9 @@ struct tquic_sock;
  * @nflows: how many
  * @sops: how core reads and delivers stream bytes (flow.c)
  * @flow_gc: finishes the streams of flows whose conntrack entry ended
+ * @dflows: the peer's flows seen in DATAGRAM frames, by ID (flow.c)
+ * @ndflows: how many
+ * @dg_next_id: the last ID given to one of our flows' datagrams
  * @ops: core's callbacks
  * @cids: its entries in the namespace's CID table (see cids.c)
  * @tokens: its peer's reset tokens in the namespace's token table
@@ -110,6 +113,9 @@ struct tquic_connection {
 	u32 nflows;
 	struct tquic_stream_ops sops;
 	struct timer_list flow_gc;
+	DECLARE_HASHTABLE(dflows, 6);
+	u32 ndflows;
+	u32 dg_next_id;
 	struct tquic_conn_ops ops;
 	struct tquic_cid_node cids[TQUIC_CONN_CID_NODES];
 	struct tquic_cid_node tokens[TQUIC_CONN_TOKEN_NODES];

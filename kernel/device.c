@@ -37,12 +37,22 @@
 #include "netns.h"
 
 #define TQUIC_DEV_NAME		"tquic0"
-/* inner packets queued on a connection before the device's queue stops */
+/*
+ * Bytes waiting in a connection before the device's queue stops: one
+ * congestion window, so that the connection always has a window's worth
+ * to send while the qdisc holds the rest; at least this many packets,
+ * and at most TQUIC_TXQ_BYTES_MAX
+ */
 #define TQUIC_TXQ_STOP		16
+#define TQUIC_TXQ_BYTES_MAX	(2U << 20)
 /* and dropped beyond this (other connections may have woken the queue) */
 #define TQUIC_TXQ_MAX		64
-/* the MTU before a connection is attached: a 1500-byte path over IPv6 */
-#define TQUIC_DEV_MTU_DEFAULT	1400
+/*
+ * A LAN's MTU: TCP flows ride streams, which split their packets across
+ * QUIC packets, so the WAN's MTU does not bound them; other packets are
+ * held to what one DATAGRAM frame of their connection carries (hooks.c).
+ */
+#define TQUIC_DEV_MTU_DEFAULT	1500
 
 struct tquic_dev {
 	struct tquic_net *tn;
@@ -88,6 +98,15 @@ struct tquic_connection *tquic_dev_conn_for(struct tquic_net *tn,
 	return conn ?: rcu_dereference_bh(tn->dp_client);
 }
 
+/* what @conn may hold before tquic0's queue stops (TQUIC_TXQ_STOP) */
+static u64 tquic_dev_budget(const struct tquic_connection *conn)
+{
+	u64 cwnd = READ_ONCE(conn->c.pr.cc.cwnd);
+
+	return clamp_t(u64, cwnd, TQUIC_TXQ_STOP * TQUIC_MAX_DGRAM,
+		       TQUIC_TXQ_BYTES_MAX);
+}
+
 static netdev_tx_t tquic_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct tquic_net *tn = tquic_dev_tn(dev);
@@ -106,7 +125,7 @@ static netdev_tx_t tquic_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 	}
 	__skb_queue_tail(&conn->txq, skb);
-	if (tquic_flow_backlog(conn) >= TQUIC_TXQ_STOP)
+	if (tquic_flow_backlog(conn) >= tquic_dev_budget(conn))
 		netif_stop_queue(dev);
 	if (!conn->owned)
 		tquic_connection_turn(conn);
@@ -130,18 +149,36 @@ static size_t tquic_dev_pull(void *ctx, u8 *buf, size_t room)
 {
 	struct tquic_connection *conn = ctx;
 	struct sk_buff *skb = skb_peek(&conn->dgq);
-	size_t len;
+	struct tquic_dgram_cb *cb;
+	size_t len, tag;
 
-	if (!skb || skb->len > room)
+	if (!skb)
+		return 0;
+	cb = TQUIC_DGRAM_CB(skb);
+	tag = tquic_dgram_tag_write(buf, room, cb->flow, cb->seq);
+	if (!tag || skb->len > room - tag)
 		return 0;
 	len = skb->len;
-	if (skb_copy_bits(skb, 0, buf, len))
+	if (skb_copy_bits(skb, 0, buf + tag, len))
 		len = 0;
 	__skb_unlink(skb, &conn->dgq);
 	consume_skb(skb);
-	if (len)
-		dev_sw_netstats_tx_add(conn->tn->dev, 1, len);
-	return len;
+	if (!len)
+		return 0;
+	dev_sw_netstats_tx_add(conn->tn->dev, 1, len);
+	return tag + len;
+}
+
+/**
+ * tquic_dev_dgram_mtu() - the largest inner packet a DATAGRAM frame of
+ *	@conn carries, behind its tag
+ * @conn: the connection, locked
+ */
+u16 tquic_dev_dgram_mtu(const struct tquic_connection *conn)
+{
+	size_t max = tquic_dgram_max_payload(&conn->c);
+
+	return max > TQUIC_DGRAM_TAG_MAX ? (u16)(max - TQUIC_DGRAM_TAG_MAX) : 0;
 }
 
 /**
@@ -153,7 +190,7 @@ void tquic_dev_wake(struct tquic_connection *conn)
 	struct net_device *dev = conn->tn->dev;
 
 	if (dev && netif_queue_stopped(dev) &&
-	    tquic_flow_backlog(conn) < TQUIC_TXQ_STOP / 2)
+	    tquic_flow_backlog(conn) < tquic_dev_budget(conn) / 2)
 		netif_wake_queue(dev);
 }
 
@@ -209,13 +246,28 @@ void tquic_dev_inject(struct tquic_connection *conn, struct sk_buff *skb)
 	netif_rx(skb);
 }
 
-/* a DATAGRAM frame from the peer: an inner packet for tquic0 */
+/* a DATAGRAM frame from the peer: a tagged inner packet for tquic0 */
 static void tquic_dev_recv(void *ctx, const u8 *data, size_t len)
 {
 	struct tquic_connection *conn = ctx;
+	struct tquic_net *tn = conn->tn;
 	struct sk_buff *skb;
+	u32 flow, seq;
+	int tag;
 
-	skb = netdev_alloc_skb_ip_align(conn->tn->dev, len);
+	tag = tquic_dgram_tag_read(data, len, &flow, &seq);
+	if (tag < 0) {
+		atomic64_inc(&tn->dp.bad_inner);
+		DEV_STATS_INC(tn->dev, rx_errors);
+		return;
+	}
+	if (flow && !tquic_flow_dgram_accept(conn, flow, seq)) {
+		atomic64_inc(&tn->dp.dgram_dup);
+		return;
+	}
+	data += tag;
+	len -= tag;
+	skb = netdev_alloc_skb_ip_align(tn->dev, len);
 	if (!skb) {
 		DEV_STATS_INC(conn->tn->dev, rx_dropped);
 		return;
@@ -251,7 +303,7 @@ static void tquic_dev_setup(struct net_device *dev)
 	dev->addr_len = 0;
 	dev->mtu = TQUIC_DEV_MTU_DEFAULT;
 	dev->min_mtu = IPV6_MIN_MTU;
-	dev->max_mtu = TQUIC_MAX_DGRAM;
+	dev->max_mtu = TQUIC_FLOW_PKT_MAX;
 	dev->tx_queue_len = 1000;
 	/* it belongs to its namespace's connections */
 	tquic_compat_netns_local(dev);
@@ -332,7 +384,6 @@ int tquic_dev_attach(struct tquic_connection *conn)
 		.dir = NF_CT_ZONE_DIR_ORIG,
 	};
 	struct tquic_net *tn = conn->tn;
-	size_t mtu;
 	int id, err;
 
 	if (conn->attached || !tn->dev)
@@ -369,20 +420,9 @@ int tquic_dev_attach(struct tquic_connection *conn)
 	spin_lock_bh(&conn->lock);
 	tquic_conn_set_dgram_ops(&conn->c, &conn->dops);
 	tquic_flow_start(conn);
-	mtu = tquic_dgram_max_payload(&conn->c);
-	WRITE_ONCE(conn->inner_mtu, (u16)mtu);
+	WRITE_ONCE(conn->inner_mtu, tquic_dev_dgram_mtu(conn));
 	conn->attached = true;
 	spin_unlock_bh(&conn->lock);
-	/*
-	 * A client's tquic0 takes its one connection's size; a server's,
-	 * shared, the largest (the hooks hold each packet to its own
-	 * connection's).
-	 */
-	if (mtu >= IPV6_MIN_MTU && (!conn->c.is_server || mtu > tn->dev->mtu)) {
-		rtnl_lock();
-		dev_set_mtu(tn->dev, (int)mtu);
-		rtnl_unlock();
-	}
 	return 0;
 }
 

@@ -17,6 +17,7 @@ void tquic_dev_detach(struct tquic_connection *conn);
 void tquic_dev_free_tmpl(struct tquic_connection *conn);
 void tquic_dev_inject(struct tquic_connection *conn, struct sk_buff *skb);
 void tquic_dev_wake(struct tquic_connection *conn);
+u16 tquic_dev_dgram_mtu(const struct tquic_connection *conn);
 struct tquic_connection *tquic_dev_zone_conn(struct tquic_net *tn,
 					     const struct nf_conn *ct);
 struct tquic_connection *tquic_dev_conn_for(struct tquic_net *tn,

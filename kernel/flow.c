@@ -10,7 +10,9 @@
  * the flow's queue behind a two-byte length. Core reads the bytes back
  * when a QUIC packet has room, as often as they are lost, and the packets
  * are freed once the peer acknowledged them. Everything else (and TCP
- * when no stream can be opened) goes in DATAGRAM frames (device.c).
+ * when no stream can be opened) goes in DATAGRAM frames (device.c),
+ * tagged with its flow's ID and a sequence number; a receiver drops a
+ * second copy of a packet, and one that comes more than a window late.
  *
  * The flow holds a reference on its conntrack entry. Once a second
  * passes with the entry gone (timed out, deleted, flushed), the stream
@@ -42,10 +44,12 @@
 
 /* TCP flows of one connection on streams at once; more go as datagrams */
 #define TQUIC_FLOWS_MAX		4096
-/* the longest inner packet a stream may carry */
-#define TQUIC_FLOW_PKT_MAX	16384
 /* how often ended conntrack entries are looked for */
 #define TQUIC_FLOW_GC_INTERVAL	HZ
+/* a peer's datagram flow is forgotten after this long without a packet */
+#define TQUIC_DFLOW_IDLE	(30 * HZ)
+/* peer datagram flows remembered at once; beyond, no duplicate is caught */
+#define TQUIC_DFLOWS_MAX	4096
 
 static struct tquic_flow *tquic_flow_alloc(struct tquic_connection *conn)
 {
@@ -71,17 +75,20 @@ static void tquic_flow_drop_ct(struct tquic_flow *f)
 	f->ct = NULL;
 }
 
-/* core: the stream is done; nothing of @priv is used again */
-static void tquic_flow_closed(void *priv)
+static void tquic_flow_free(struct tquic_flow *f)
 {
-	struct tquic_flow *f = priv;
-
 	tquic_flow_drop_ct(f);
 	__skb_queue_purge(&f->q);
 	kfree_skb(f->rx_skb);
 	list_del(&f->all);
 	f->conn->nflows--;
 	tquic_mem_kfree(f);
+}
+
+/* core: the stream is done; nothing of @priv is used again */
+static void tquic_flow_closed(void *priv)
+{
+	tquic_flow_free(priv);
 }
 
 /* core: copy stream bytes [@off, @off + @len) */
@@ -219,6 +226,7 @@ static void tquic_flow_recv(void *priv, const u8 *data, size_t len)
 void tquic_flow_init(struct tquic_connection *conn)
 {
 	hash_init(conn->flows);
+	hash_init(conn->dflows);
 	INIT_LIST_HEAD(&conn->flow_list);
 	skb_queue_head_init(&conn->dgq);
 	conn->sops.read = tquic_flow_read;
@@ -246,8 +254,9 @@ static struct tquic_flow *tquic_flow_get(struct tquic_connection *conn,
 {
 	struct tquic_flow *f = tquic_flow_find(conn, ct);
 
+	/* a flow that began on datagrams stays there */
 	if (f)
-		return f;
+		return f->st ? f : NULL;
 	if (conn->nflows >= TQUIC_FLOWS_MAX ||
 	    !tquic_streams_can_open(&conn->c))
 		return NULL;
@@ -293,6 +302,83 @@ static bool tquic_flow_queue(struct tquic_connection *conn,
 	return true;
 }
 
+/* @skb's tag: its flow's ID and next sequence number (0, 0: no flow) */
+static void tquic_flow_tag(struct tquic_connection *conn, struct sk_buff *skb,
+			   struct nf_conn *ct)
+{
+	struct tquic_dgram_cb *cb = TQUIC_DGRAM_CB(skb);
+	struct tquic_flow *f = NULL;
+
+	cb->flow = 0;
+	cb->seq = 0;
+	if (ct) {
+		f = tquic_flow_find(conn, ct);
+		if (!f && conn->nflows < TQUIC_FLOWS_MAX) {
+			f = tquic_flow_alloc(conn);
+			if (f) {
+				nf_conntrack_get(&ct->ct_general);
+				f->ct = ct;
+				hash_add(conn->flows, &f->node, hash_ptr(ct, 32));
+			}
+		}
+	}
+	if (!f)
+		return;
+	/* numbers used up: the flow goes on under a new ID */
+	if (!f->dg_id || f->dg_seq >= TQUIC_DGRAM_ID_LIMIT) {
+		if (++conn->dg_next_id >= TQUIC_DGRAM_ID_LIMIT)
+			conn->dg_next_id = 1;
+		f->dg_id = conn->dg_next_id;
+		f->dg_seq = 0;
+	}
+	cb->flow = f->dg_id;
+	cb->seq = f->dg_seq++;
+}
+
+/**
+ * tquic_flow_dgram_accept() - whether a peer's tagged datagram is delivered
+ * @conn: the connection it came on, locked or owned
+ * @flow: its flow's ID (not 0)
+ * @seq: its sequence number
+ *
+ * Return: false for a second copy, or one too late (core/datagram.c).
+ */
+bool tquic_flow_dgram_accept(struct tquic_connection *conn, u32 flow, u32 seq)
+{
+	struct tquic_dflow *d;
+
+	hash_for_each_possible(conn->dflows, d, node, flow)
+		if (d->id == flow)
+			goto found;
+	if (conn->ndflows >= TQUIC_DFLOWS_MAX)
+		return true;
+	d = tquic_mem_kzalloc(sizeof(*d), GFP_ATOMIC);
+	if (!d)
+		return true;
+	d->id = flow;
+	hash_add(conn->dflows, &d->node, flow);
+	conn->ndflows++;
+found:
+	d->last = jiffies;
+	return tquic_seqwin_accept(&d->win, seq);
+}
+
+/* the peer's datagram flows idle for long (@all: every one) are forgotten */
+static void tquic_flow_dflows_expire(struct tquic_connection *conn, bool all)
+{
+	struct hlist_node *tmp;
+	struct tquic_dflow *d;
+	int b;
+
+	hash_for_each_safe(conn->dflows, b, tmp, d, node) {
+		if (!all && time_before(jiffies, d->last + TQUIC_DFLOW_IDLE))
+			continue;
+		hash_del(&d->node);
+		conn->ndflows--;
+		tquic_mem_kfree(d);
+	}
+}
+
 /**
  * tquic_flow_sort() - hand each inner packet waiting on @conn its carrier
  * @conn: the connection, locked and not owned
@@ -308,29 +394,37 @@ void tquic_flow_sort(struct tquic_connection *conn)
 
 	while ((skb = __skb_dequeue(&conn->txq))) {
 		ct = nf_ct_get(skb, &ctinfo);
-		if (ct && !nf_ct_is_template(ct) &&
-		    nf_ct_protonum(ct) == IPPROTO_TCP &&
+		if (ct && nf_ct_is_template(ct))
+			ct = NULL;
+		if (ct && nf_ct_protonum(ct) == IPPROTO_TCP &&
 		    (skb->protocol == htons(ETH_P_IP) ||
 		     skb->protocol == htons(ETH_P_IPV6)) &&
 		    skb->len <= TQUIC_FLOW_PKT_MAX &&
 		    tquic_flow_queue(conn, skb, ct))
 			continue;
+		/* a TCP packet without a stream may not fit a datagram */
+		if (skb->len > READ_ONCE(conn->inner_mtu)) {
+			atomic64_inc(&conn->tn->dp.too_big);
+			kfree_skb(skb);
+			continue;
+		}
+		tquic_flow_tag(conn, skb, ct);
 		nf_reset_ct(skb);
 		__skb_queue_tail(&conn->dgq, skb);
 	}
 }
 
 /**
- * tquic_flow_backlog() - inner packets waiting to be sent, roughly
+ * tquic_flow_backlog() - bytes waiting to be sent, roughly
  * @conn: the connection, locked
  *
- * Return: what waits for a carrier or for DATAGRAM frames, and the
- * streams' unsent bytes in full-sized packets.
+ * Return: what waits for a carrier or for DATAGRAM frames, counted as
+ * full-sized packets, and the streams' bytes never sent.
  */
-size_t tquic_flow_backlog(const struct tquic_connection *conn)
+u64 tquic_flow_backlog(const struct tquic_connection *conn)
 {
-	return skb_queue_len(&conn->txq) + skb_queue_len(&conn->dgq) +
-	       (size_t)(READ_ONCE(conn->c.streams.unsent) / 1400);
+	return (u64)(skb_queue_len(&conn->txq) + skb_queue_len(&conn->dgq)) *
+	       TQUIC_MAX_DGRAM + READ_ONCE(conn->c.streams.unsent);
 }
 
 /* every flow whose conntrack entry is gone is finished */
@@ -342,11 +436,16 @@ static void tquic_flow_expire(struct tquic_connection *conn)
 		if (!f->ct || (!nf_ct_is_dying(f->ct) &&
 			       !nf_ct_is_expired(f->ct)))
 			continue;
+		if (!f->st) {
+			tquic_flow_free(f);	/* datagrams only */
+			continue;
+		}
 		tquic_flow_drop_ct(f);
 		atomic64_inc(&conn->tn->dp.streams_ended);
-		/* may free @f once everything was acknowledged */
+		/* freed once the peer acknowledged the rest and the FIN */
 		tquic_stream_finish(&conn->c, f->st);
 	}
+	tquic_flow_dflows_expire(conn, false);
 }
 
 static void tquic_flow_gc(struct timer_list *t)
@@ -384,11 +483,16 @@ void tquic_flow_start(struct tquic_connection *conn)
  */
 void tquic_flow_stop(struct tquic_connection *conn)
 {
+	struct tquic_flow *f, *tmp;
+
 	timer_shutdown_sync(&conn->flow_gc);
 	spin_lock_bh(&conn->lock);
 	tquic_conn_set_stream_ops(&conn->c, NULL);
+	list_for_each_entry_safe(f, tmp, &conn->flow_list, all)
+		tquic_flow_free(f);	/* those that sent datagrams only */
+	tquic_flow_dflows_expire(conn, true);
 	__skb_queue_purge(&conn->txq);
 	__skb_queue_purge(&conn->dgq);
 	spin_unlock_bh(&conn->lock);
-	WARN_ON_ONCE(conn->nflows);
+	WARN_ON_ONCE(conn->nflows || conn->ndflows);
 }

@@ -9,6 +9,11 @@
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
+#include "core/datagram.h"
+
+/* the longest inner packet a stream may carry */
+#define TQUIC_FLOW_PKT_MAX	16384
+
 struct nf_conn;
 struct tquic_connection;
 struct tquic_stream;
@@ -32,6 +37,9 @@ struct tquic_stream;
  * @rx_hdr_have: how many
  * @rx_skip: bytes of a packet that is being dropped
  * @rx_broken: a length made no sense: the rest is dropped
+ * @dg_id: sending: the flow's ID in the tags of its DATAGRAM frames
+ *	(core/datagram.h), 0 until it sends one
+ * @dg_seq: the sequence number of its next one
  */
 struct tquic_flow {
 	struct hlist_node node;
@@ -49,12 +57,35 @@ struct tquic_flow {
 	u8 rx_hdr_have;
 	u16 rx_skip;
 	bool rx_broken;
+	u32 dg_id, dg_seq;
 };
+
+/**
+ * struct tquic_dflow - a peer's flow seen in DATAGRAM frames
+ * @node: in the connection's table, by @id
+ * @id: its ID in the peer's tags
+ * @last: jiffies when a packet of it last arrived
+ * @win: the sequence numbers seen
+ */
+struct tquic_dflow {
+	struct hlist_node node;
+	u32 id;
+	unsigned long last;
+	struct tquic_seqwin win;
+};
+
+/* an inner packet's tag on its way to a DATAGRAM frame, in skb->cb */
+struct tquic_dgram_cb {
+	u32 flow, seq;
+};
+
+#define TQUIC_DGRAM_CB(skb) ((struct tquic_dgram_cb *)(skb)->cb)
 
 void tquic_flow_init(struct tquic_connection *conn);
 void tquic_flow_start(struct tquic_connection *conn);
 void tquic_flow_stop(struct tquic_connection *conn);
 void tquic_flow_sort(struct tquic_connection *conn);
-size_t tquic_flow_backlog(const struct tquic_connection *conn);
+u64 tquic_flow_backlog(const struct tquic_connection *conn);
+bool tquic_flow_dgram_accept(struct tquic_connection *conn, u32 flow, u32 seq);
 
 #endif /* _TQUIC_FLOW_H */

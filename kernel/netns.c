@@ -207,7 +207,7 @@ static int tquic_netns_proc_show(struct seq_file *seq, void *v)
 		   tn->resets_sent, tn->resets_rx);
 	if (tn->dev)
 		seq_printf(seq,
-			   "dataplane %s bonded %lld no_conn %lld too_big %lld mss_clamped %lld bad_inner %lld txq_full %lld streams %lld streams_ended %lld stream_fallback %lld stream_dropped %lld\n",
+			   "dataplane %s bonded %lld no_conn %lld too_big %lld mss_clamped %lld bad_inner %lld txq_full %lld streams %lld streams_ended %lld stream_fallback %lld stream_dropped %lld dgram_dup %lld\n",
 			   netdev_name(tn->dev),
 			   (s64)atomic64_read(&tn->dp.bonded),
 			   (s64)atomic64_read(&tn->dp.no_conn),
@@ -218,7 +218,8 @@ static int tquic_netns_proc_show(struct seq_file *seq, void *v)
 			   (s64)atomic64_read(&tn->dp.streams),
 			   (s64)atomic64_read(&tn->dp.streams_ended),
 			   (s64)atomic64_read(&tn->dp.stream_fallback),
-			   (s64)atomic64_read(&tn->dp.stream_dropped));
+			   (s64)atomic64_read(&tn->dp.stream_dropped),
+			   (s64)atomic64_read(&tn->dp.dgram_dup));
 	list_for_each_entry(ts, &tn->socks, node)
 		if (atomic64_read(&ts->ctlq_full))
 			seq_printf(seq, "socket_queue_full %lld\n",

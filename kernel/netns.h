@@ -39,10 +39,12 @@ struct tquic_connection;
  * @stream_fallback: TCP packets sent in DATAGRAM frames for want of a
  *	stream (the peer's stream limit, or too many flows)
  * @stream_dropped: streams the peer opened that memory could not follow
+ * @dgram_dup: tagged datagrams dropped as a second copy or too late
  */
 struct tquic_dp_stats {
 	atomic64_t bonded, no_conn, too_big, mss_clamped, bad_inner, txq_full;
 	atomic64_t streams, streams_ended, stream_fallback, stream_dropped;
+	atomic64_t dgram_dup;
 };
 
 /**

@@ -6,6 +6,8 @@
  * on any link.
  */
 
+#include <linux/errno.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #include "conn.h"
@@ -104,4 +106,103 @@ void tquic_dgram_recv(struct tquic_conn *c, const u8 *data, size_t len)
 		return;
 	}
 	c->dops->recv(c->dops->ctx, data, len);
+}
+
+/**
+ * tquic_dgram_tag_write() - an inner packet's flow and sequence number
+ * @p: where they go
+ * @room: bytes at @p
+ * @flow: the flow's ID, below TQUIC_DGRAM_ID_LIMIT
+ * @seq: the packet's number in it, below TQUIC_DGRAM_ID_LIMIT
+ *
+ * Return: the bytes written, 0 when they do not fit.
+ */
+size_t tquic_dgram_tag_write(u8 *p, size_t room, u32 flow, u32 seq)
+{
+	size_t a = tquic_varint_len(flow), b = tquic_varint_len(seq);
+
+	if (a + b > room || flow >= TQUIC_DGRAM_ID_LIMIT ||
+	    seq >= TQUIC_DGRAM_ID_LIMIT)
+		return 0;
+	tquic_varint_write(p, a, flow);
+	tquic_varint_write(p + a, b, seq);
+	return a + b;
+}
+
+/**
+ * tquic_dgram_tag_read() - the flow and sequence number before a packet
+ * @p: a DATAGRAM frame's payload
+ * @len: its length
+ * @flow: the flow's ID
+ * @seq: the packet's number in it
+ *
+ * Return: the tag's length, or -EBADMSG when the payload has none.
+ */
+int tquic_dgram_tag_read(const u8 *p, size_t len, u32 *flow, u32 *seq)
+{
+	struct tquic_cur cur;
+	u64 f, n;
+
+	tquic_cur_init(&cur, p, len);
+	if (tquic_varint_read(&cur, &f, NULL) ||
+	    tquic_varint_read(&cur, &n, NULL) ||
+	    f >= TQUIC_DGRAM_ID_LIMIT || n >= TQUIC_DGRAM_ID_LIMIT)
+		return -EBADMSG;
+	*flow = (u32)f;
+	*seq = (u32)n;
+	return (int)(len - tquic_cur_left(&cur));
+}
+
+static bool tquic_seqwin_test(const struct tquic_seqwin *w, u32 n)
+{
+	n %= TQUIC_SEQWIN;
+	return w->bits[n / 64] >> (n % 64) & 1;
+}
+
+static void tquic_seqwin_set(struct tquic_seqwin *w, u32 n, bool on)
+{
+	n %= TQUIC_SEQWIN;
+	if (on)
+		w->bits[n / 64] |= 1ULL << (n % 64);
+	else
+		w->bits[n / 64] &= ~(1ULL << (n % 64));
+}
+
+/**
+ * tquic_seqwin_accept() - whether packet @seq of a flow is delivered
+ * @w: the flow's window
+ * @seq: its sequence number
+ *
+ * A packet seen before (the second copy of a duplicated one) or older than
+ * the window is not, as with IPsec's and WireGuard's replay windows: for a
+ * flow that wants low latency it is no use that late.
+ *
+ * Return: true to deliver it.
+ */
+bool tquic_seqwin_accept(struct tquic_seqwin *w, u32 seq)
+{
+	u32 n;
+
+	if (!w->any) {
+		memset(w, 0, sizeof(*w));
+		w->any = true;
+		w->top = seq;
+		tquic_seqwin_set(w, seq, true);
+		return true;
+	}
+	if (seq > w->top) {
+		/* the numbers skipped over are not seen yet */
+		if (seq - w->top >= TQUIC_SEQWIN)
+			memset(w->bits, 0, sizeof(w->bits));
+		else
+			for (n = w->top + 1; n != seq; n++)
+				tquic_seqwin_set(w, n, false);
+		w->top = seq;
+		tquic_seqwin_set(w, seq, true);
+		return true;
+	}
+	if (w->top - seq >= TQUIC_SEQWIN || tquic_seqwin_test(w, seq))
+		return false;
+	tquic_seqwin_set(w, seq, true);
+	return true;
 }

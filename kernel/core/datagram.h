@@ -35,8 +35,35 @@ struct tquic_dgram_ops {
 	void *ctx;
 };
 
+/*
+ * Each inner packet a DATAGRAM frame carries is tagged with its flow's ID
+ * and its sequence number in that flow, two varints before the packet
+ * (RFC 9221 §5 leaves the payload to the application): flow 0 is "no
+ * flow". Both stay below 2^30, so the tag takes at most eight bytes.
+ */
+#define TQUIC_DGRAM_TAG_MAX	8
+#define TQUIC_DGRAM_ID_LIMIT	(1U << 30)
+/* sequence numbers remembered per flow, behind the newest */
+#define TQUIC_SEQWIN		128
+
+/**
+ * struct tquic_seqwin - the sequence numbers a flow's receiver saw
+ * @top: the newest, if @any
+ * @bits: bit (n % TQUIC_SEQWIN) set: n was seen, for n in the window
+ *	(@top - TQUIC_SEQWIN, @top]
+ * @any: something was seen
+ */
+struct tquic_seqwin {
+	u32 top;
+	u64 bits[TQUIC_SEQWIN / 64];
+	bool any;
+};
+
 struct tquic_conn;
 
+size_t tquic_dgram_tag_write(u8 *p, size_t room, u32 flow, u32 seq);
+int tquic_dgram_tag_read(const u8 *p, size_t len, u32 *flow, u32 *seq);
+bool tquic_seqwin_accept(struct tquic_seqwin *w, u32 seq);
 size_t tquic_dgram_max_payload(const struct tquic_conn *c);
 bool tquic_dgram_pending(const struct tquic_conn *c);
 size_t tquic_dgram_put(struct tquic_conn *c, u8 *p, size_t room);
