@@ -7,13 +7,17 @@
  * tquic-bond or tquic-realtime (set by a stock nft rule, `ct label set
  * tquic-bond`, names from /etc/connlabel.conf) is taken: its entry is
  * confirmed (it will never reach postrouting, where conntrack would do
- * so), a TCP SYN's MSS is lowered to fit the tunnel, and it is queued on
- * tquic0. A packet the filter chains dropped never gets here.
+ * so), a TCP SYN's MSS is lowered to fit tquic0, a packet too big for its
+ * carrier is refused with ICMP, and it is queued on tquic0. A packet the
+ * filter chains dropped never gets here.
  *
- * Reply (prerouting, after conntrack undid the server's NAT): a packet in
+ * Pre (prerouting, after conntrack undid the server's NAT): a packet in
  * the reply direction of a flow in one of our server connections' zones
  * goes back to that client over tquic0: the server has no route to the
- * client's LAN, and several clients may use the same prefix.
+ * client's LAN, and several clients may use the same prefix. A packet in
+ * the original direction of a bonded TCP flow is marked so that
+ * forwarding does not refuse it for the WAN route's MTU (its stream
+ * carries it whole).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -47,7 +51,7 @@
 /* after the filter chains (0) and security (50), before SNAT (100) */
 #define TQUIC_NF_PRI_OUT	(NF_IP_PRI_SECURITY + 1)
 /* after conntrack undid the NAT of a reply (-100), before routing */
-#define TQUIC_NF_PRI_REPLY	(NF_IP_PRI_NAT_DST + 1)
+#define TQUIC_NF_PRI_PRE	(NF_IP_PRI_NAT_DST + 1)
 
 static unsigned int label_bond = 120;
 module_param(label_bond, uint, 0444);
@@ -139,14 +143,17 @@ static void tquic_hooks_clamp_mss(struct tquic_net *tn, struct sk_buff *skb,
 }
 
 /*
- * Whether @skb fits tquic0; if not, the sender hears so (ICMP Fragmentation
- * Needed, ICMPv6 Packet Too Big) where the packet was routed, and it is
- * counted. A TCP SYN's MSS is clamped on the way.
+ * Whether @skb fits its carrier; if not, the sender hears so (ICMP
+ * Fragmentation Needed, ICMPv6 Packet Too Big) where the packet was
+ * routed, and it is counted. A TCP packet rides its flow's stream, which
+ * splits it across QUIC packets as needed, so only tquic0's MTU bounds it
+ * (and a SYN's MSS is clamped to that); anything else must fit one
+ * DATAGRAM frame of its connection, @dgram_mtu, which follows the path.
  */
 static bool tquic_hooks_fits(struct tquic_net *tn, struct sk_buff *skb,
-			     u8 pf, unsigned int mtu)
+			     u8 pf, unsigned int dgram_mtu)
 {
-	unsigned int thoff;
+	unsigned int thoff, mtu = READ_ONCE(tn->dev->mtu);
 	u8 proto;
 
 	if (pf == NFPROTO_IPV4) {
@@ -164,6 +171,15 @@ static bool tquic_hooks_fits(struct tquic_net *tn, struct sk_buff *skb,
 		if (proto == IPPROTO_TCP && !frag_off && (int)thoff > 0)
 			tquic_hooks_clamp_mss(tn, skb, thoff,
 					      sizeof(struct ipv6hdr), mtu);
+	}
+	if (proto != IPPROTO_TCP && dgram_mtu < mtu) {
+		mtu = dgram_mtu;
+		/* RFC 8200 §5, RFC 791: no MTU below these can be asked for */
+		if (mtu < (pf == NFPROTO_IPV4 ? 68 : IPV6_MIN_MTU) &&
+		    skb->len > mtu) {
+			atomic64_inc(&tn->dp.too_big);
+			return false;
+		}
 	}
 	if (skb->len <= mtu ||
 	    (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu)))
@@ -189,7 +205,7 @@ static unsigned int tquic_hooks_steal(struct tquic_net *tn, struct sk_buff *skb,
 	unsigned int mtu = READ_ONCE(conn->inner_mtu);
 	int ret;
 
-	if (mtu < IPV6_MIN_MTU || !tquic_hooks_fits(tn, skb, pf, mtu))
+	if (!tquic_hooks_fits(tn, skb, pf, mtu))
 		return NF_DROP;
 	/* it never reaches postrouting, where conntrack would confirm it */
 	ret = nf_conntrack_confirm(skb);
@@ -226,17 +242,27 @@ static unsigned int tquic_hooks_out(void *priv, struct sk_buff *skb,
 	return tquic_hooks_steal(tn, skb, state->pf, conn);
 }
 
-static unsigned int tquic_hooks_reply(void *priv, struct sk_buff *skb,
-				      const struct nf_hook_state *state)
+static unsigned int tquic_hooks_pre(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
 {
 	struct tquic_net *tn = priv;
 	struct tquic_connection *conn;
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
 
-	if (!ct || nf_ct_is_template(ct) ||
-	    CTINFO2DIR(ctinfo) != IP_CT_DIR_REPLY || state->in == tn->dev)
+	if (!ct || nf_ct_is_template(ct) || state->in == tn->dev)
 		return NF_ACCEPT;
+	if (CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL) {
+		/*
+		 * A bonded TCP flow rides a stream, so the WAN route's MTU,
+		 * which forwarding checks before the forward hook, does not
+		 * bound its packets: they are not refused for it.
+		 */
+		if (nf_ct_protonum(ct) == IPPROTO_TCP &&
+		    tquic_hooks_labelled(ct))
+			skb->ignore_df = 1;
+		return NF_ACCEPT;
+	}
 	conn = tquic_dev_zone_conn(tn, ct);
 	if (!conn)
 		return NF_ACCEPT;
@@ -251,14 +277,14 @@ static const struct nf_hook_ops tquic_hooks_ops[] = {
 		   TQUIC_NF_PRI_OUT),
 	TQUIC_HOOK(tquic_hooks_out, NFPROTO_IPV4, NF_INET_LOCAL_OUT,
 		   TQUIC_NF_PRI_OUT),
-	TQUIC_HOOK(tquic_hooks_reply, NFPROTO_IPV4, NF_INET_PRE_ROUTING,
-		   TQUIC_NF_PRI_REPLY),
+	TQUIC_HOOK(tquic_hooks_pre, NFPROTO_IPV4, NF_INET_PRE_ROUTING,
+		   TQUIC_NF_PRI_PRE),
 	TQUIC_HOOK(tquic_hooks_out, NFPROTO_IPV6, NF_INET_FORWARD,
 		   TQUIC_NF_PRI_OUT),
 	TQUIC_HOOK(tquic_hooks_out, NFPROTO_IPV6, NF_INET_LOCAL_OUT,
 		   TQUIC_NF_PRI_OUT),
-	TQUIC_HOOK(tquic_hooks_reply, NFPROTO_IPV6, NF_INET_PRE_ROUTING,
-		   TQUIC_NF_PRI_REPLY),
+	TQUIC_HOOK(tquic_hooks_pre, NFPROTO_IPV6, NF_INET_PRE_ROUTING,
+		   TQUIC_NF_PRI_PRE),
 };
 
 /**

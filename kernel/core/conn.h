@@ -38,7 +38,11 @@
 #define TQUIC_NR_LEVELS		3
 
 #define TQUIC_MIN_INITIAL_DGRAM	1200	/* RFC 9000 §14.1 */
-#define TQUIC_MAX_DGRAM		1452	/* what we send: 1500 - IPv6 - UDP */
+/*
+ * The most we send: 1500 - IPv4 - UDP. The route caps it (send.c): 20
+ * bytes less over IPv6, less again on a smaller link or learnt path MTU.
+ */
+#define TQUIC_MAX_DGRAM		1472
 #define TQUIC_CID_LEN		8	/* the length of the CIDs we issue */
 #define TQUIC_CRYPTO_TX_CAP	8192	/* per level, TLS bytes we send */
 #define TQUIC_CRYPTO_RX_CAP	8192	/* per level, TLS bytes we buffer */

@@ -810,7 +810,7 @@ static void test_datagrams(void **state)
 	tquic_conn_set_dgram_ops(c, &cops);
 	tquic_conn_set_dgram_ops(s, &sops);
 	max = tquic_dgram_max_payload(c);
-	/* 1452 - (1 + 8 + 4) header - 16 tag - 3 frame header */
+	/* 1472 - (1 + 8 + 4) header - 16 tag - 3 frame header */
 	assert_int_equal(max, TQUIC_MAX_DGRAM - 1 - 8 - 4 - 16 - 3);
 	/* 40 small ones (an inner TCP's ACKs) and 20 of the largest */
 	for (i = 0; i < 40; i++)

@@ -100,6 +100,17 @@ topo_ns_new() {
 		net.ipv6.conf.all.accept_dad=0
 }
 
+# topo_rps NS DEV: DEV receives each flow on one CPU, chosen by the flow's
+# hash, as a NIC's RSS does. Without it veth hands every packet to the
+# backlog of the CPU that sent it, and two CPUs draining their backlogs
+# at once reorder one flow by up to a batch: no real link does that to
+# every packet.
+topo_rps() {
+	local mask
+	mask=$(printf '%x' $(((1 << $(nproc)) - 1)))
+	ip netns exec "$1" sh -c "for q in /sys/class/net/$2/queues/rx-*/rps_cpus; do echo $mask > \$q; done"
+}
+
 # topo_create SPEC...: build the lab with one WAN link per SPEC.
 topo_create() {
 	local i gw srv specs=("$@")
@@ -121,6 +132,8 @@ topo_create() {
 	in_lan ip link set eth0 up
 	in_lan ip route add default via "$GW_LAN"
 	in_lan ip -6 route add default via "$GW_LAN6"
+	topo_rps "$TOPO_NS_GW" lan0
+	topo_rps "$TOPO_NS_LAN" eth0
 
 	# Server's public address and the internet behind it
 	in_srv ip addr add "$SRV_ADDR/32" dev lo
@@ -134,6 +147,8 @@ topo_create() {
 	in_inet ip link set eth0 up
 	in_inet ip route add default via "$SRV_INET"
 	in_inet ip -6 route add default via 2001:db8:2::1
+	topo_rps "$TOPO_NS_SRV" inet0
+	topo_rps "$TOPO_NS_INET" eth0
 
 	# WAN links
 	for i in $(seq 0 $(($# - 1))); do
@@ -146,6 +161,8 @@ topo_create() {
 		in_srv ip addr add "$(wan_srv_addr6 "$i")/64" dev "wan$i" nodad
 		in_gw ip link set "wan$i" up
 		in_srv ip link set "wan$i" up
+		topo_rps "$TOPO_NS_GW" "wan$i"
+		topo_rps "$TOPO_NS_SRV" "wan$i"
 		in_gw ip route add default via "$srv" dev "wan$i" metric $((100 + i))
 		in_gw ip -6 route add default via "$(wan_srv_addr6 "$i")" dev "wan$i" metric $((100 + i))
 		in_gw ip route add default via "$srv" dev "wan$i" table $((100 + i))
