@@ -896,17 +896,6 @@ static bool tquic_conn_wants(struct tquic_conn *c, enum tquic_level level,
 	return allow_eliciting && tquic_conn_has_eliciting(c, level);
 }
 
-static int tquic_put_frame(u8 *buf, size_t room, size_t *used,
-			   const struct tquic_frame *f)
-{
-	int n = tquic_frame_write(buf + *used, room - *used, f);
-
-	if (n < 0)
-		return n;
-	*used += (size_t)n;
-	return 0;
-}
-
 /* NEW_CONNECTION_ID and RETIRE_CONNECTION_ID frames owed, in packet @pn */
 static void tquic_conn_put_cid_frames(struct tquic_conn *c, u8 *p,
 				      size_t room, size_t *used, u64 pn,
@@ -927,7 +916,7 @@ static void tquic_conn_put_cid_frames(struct tquic_conn *c, u8 *p,
 		memcpy(f.new_cid.cid, e->cid, e->len);
 		memcpy(f.new_cid.reset_token, e->reset_token,
 		       TQUIC_RESET_TOKEN_LEN);
-		if (tquic_put_frame(p, room, used, &f))
+		if (tquic_frame_put(p, room, used, &f))
 			return;
 		e->state = TQUIC_OWED_SENT;
 		e->sent_pn = pn;
@@ -942,7 +931,7 @@ static void tquic_conn_put_cid_frames(struct tquic_conn *c, u8 *p,
 		memset(&f, 0, sizeof(f));
 		f.type = TQUIC_FT_RETIRE_CONNECTION_ID;
 		f.retire_cid.seq = r->seq;
-		if (tquic_put_frame(p, room, used, &f))
+		if (tquic_frame_put(p, room, used, &f))
 			return;
 		r->state = TQUIC_OWED_SENT;
 		r->sent_pn = pn;
@@ -977,7 +966,7 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 					     c->close_error;
 			f.close.frame_type = c->close_frame_type;
 		}
-		tquic_put_frame(p, room, &used, &f);
+		tquic_frame_put(p, room, &used, &f);
 		return used;
 	}
 	/*
@@ -999,7 +988,7 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 	    !tquic_ackrx_frame(&l->ackrx, now,
 					    TQUIC_OUR_ACK_DELAY_EXP, false, 0,
 					    ranges, rroom, &f)) {
-		if (!tquic_put_frame(p, room, &used, &f))
+		if (!tquic_frame_put(p, room, &used, &f))
 			tquic_ackrx_on_ack_sent(&l->ackrx);
 	}
 	if (!allow_eliciting)
@@ -1007,7 +996,7 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 	if (level == TQUIC_LEVEL_APP && c->tls_done) {
 		if (c->handshake_done_pending) {
 			f.type = TQUIC_FT_HANDSHAKE_DONE;
-			if (!tquic_put_frame(p, room, &used, &f)) {
+			if (!tquic_frame_put(p, room, &used, &f)) {
 				c->handshake_done_pending = false;
 				*token |= TQUIC_TOK_HANDSHAKE_DONE;
 				*eliciting = true;
@@ -1017,7 +1006,7 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 			f.type = TQUIC_FT_PATH_RESPONSE;
 			memcpy(f.path_data.data, c->path_response,
 			       TQUIC_PATH_DATA_LEN);
-			if (!tquic_put_frame(p, room, &used, &f)) {
+			if (!tquic_frame_put(p, room, &used, &f)) {
 				c->path_response_pending = false;
 				*eliciting = true;
 			}
@@ -1033,7 +1022,7 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 			f.crypto.offset = off;
 			f.crypto.data = l->cout.buf + off;
 			f.crypto.len = n;
-			if (tquic_put_frame(p, room, &used, &f)) {
+			if (tquic_frame_put(p, room, &used, &f)) {
 				tquic_cstream_on_lost(&l->cout, off, n);
 			} else {
 				*token |= ((u64)off << TQUIC_TOK_OFF_SHIFT) | n;
@@ -1059,7 +1048,7 @@ static size_t tquic_conn_payload(struct tquic_conn *c, enum tquic_level level,
 	if (l->probes || (level == TQUIC_LEVEL_APP && c->ping_pending)) {
 		if (!*eliciting) {
 			f.type = TQUIC_FT_PING;
-			if (!tquic_put_frame(p, room, &used, &f))
+			if (!tquic_frame_put(p, room, &used, &f))
 				*eliciting = true;
 		}
 		if (*eliciting && l->probes)

@@ -638,3 +638,24 @@ int tquic_frame_write(u8 *buf, size_t len, const struct tquic_frame *f)
 		return w.err;
 	return (int)(w.p - buf);
 }
+
+/**
+ * tquic_frame_put() - append a frame to a packet's payload
+ * @buf: the payload
+ * @room: its size
+ * @used: bytes of it in use; advanced past the frame
+ * @f: the frame
+ *
+ * Return: 0, or a negative errno (-ENOSPC: it does not fit) with @used
+ * unchanged.
+ */
+int tquic_frame_put(u8 *buf, size_t room, size_t *used,
+		    const struct tquic_frame *f)
+{
+	int n = tquic_frame_write(buf + *used, room - *used, f);
+
+	if (n < 0)
+		return n;
+	*used += (size_t)n;
+	return 0;
+}

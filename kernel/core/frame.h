@@ -203,6 +203,8 @@ bool tquic_frame_allowed(u64 type, enum tquic_pkt_type pt);
 int tquic_frame_read(struct tquic_cur *c, enum tquic_pkt_type pt,
 		     unsigned int flags, struct tquic_frame *f);
 int tquic_frame_write(u8 *buf, size_t len, const struct tquic_frame *f);
+int tquic_frame_put(u8 *buf, size_t room, size_t *used,
+		    const struct tquic_frame *f);
 
 void tquic_ack_iter_init(struct tquic_ack_iter *it,
 			 const struct tquic_frame_ack *ack);

@@ -426,17 +426,6 @@ bool tquic_streams_pending(const struct tquic_conn *c)
 	return false;
 }
 
-static int tquic_streams_put_frame(u8 *p, size_t room, size_t *used,
-				   const struct tquic_frame *f)
-{
-	int n = tquic_frame_write(p + *used, room - *used, f);
-
-	if (n < 0)
-		return n;
-	*used += (size_t)n;
-	return 0;
-}
-
 /* MAX_DATA, MAX_STREAMS and @s's MAX_STREAM_DATA, if owed and they fit */
 static void tquic_streams_put_limits(struct tquic_conn *c,
 				     struct tquic_stream *s, u8 *p,
@@ -450,7 +439,7 @@ static void tquic_streams_put_limits(struct tquic_conn *c,
 	if (ss->max_data_owed) {
 		f.type = TQUIC_FT_MAX_DATA;
 		f.max.max = ss->rx_max_data;
-		if (!tquic_streams_put_frame(p, room, used, &f)) {
+		if (!tquic_frame_put(p, room, used, &f)) {
 			ss->max_data_owed = false;
 			rec->max_data = 1;
 		}
@@ -458,7 +447,7 @@ static void tquic_streams_put_limits(struct tquic_conn *c,
 	if (ss->max_streams_owed) {
 		f.type = TQUIC_FT_MAX_STREAMS_UNI;
 		f.max.max = ss->rx_max_uni;
-		if (!tquic_streams_put_frame(p, room, used, &f)) {
+		if (!tquic_frame_put(p, room, used, &f)) {
 			ss->max_streams_owed = false;
 			rec->max_streams = 1;
 		}
@@ -467,7 +456,7 @@ static void tquic_streams_put_limits(struct tquic_conn *c,
 		f.type = TQUIC_FT_MAX_STREAM_DATA;
 		f.max_stream_data.stream_id = s->id;
 		f.max_stream_data.max = s->rx_max;
-		if (!tquic_streams_put_frame(p, room, used, &f)) {
+		if (!tquic_frame_put(p, room, used, &f)) {
 			s->rx_max_owed = false;
 			rec->msd = s->id + 1;
 		}

@@ -1043,6 +1043,28 @@ static unsigned int so_bad(const struct sowner *o)
 
 static struct sowner *so_pair[2];
 
+/* two connected ends whose streams two fresh owners keep */
+static struct sim *so_sim(u32 seed)
+{
+	struct sim *m = sim_new(seed, TQUIC_VERSION_1);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		so_pair[i] = calloc(1, sizeof(*so_pair[i]));
+		assert_non_null(so_pair[i]);
+		so_init(so_pair[i]);
+	}
+	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
+	return m;
+}
+
+static void so_sim_free(struct sim *m)
+{
+	sim_free(m);
+	free(so_pair[0]);
+	free(so_pair[1]);
+}
+
 static bool streams_done(const struct sim *m)
 {
 	(void)m;
@@ -1059,17 +1081,12 @@ static bool streams_done(const struct sim *m)
  */
 static void test_streams_lossy(void **state)
 {
-	struct sowner *co = calloc(1, sizeof(*co)), *so = calloc(1, sizeof(*so));
-	struct sim *m = sim_new(7, TQUIC_VERSION_1);
+	struct sim *m = so_sim(7);
+	struct sowner *co = so_pair[0], *so = so_pair[1];
 	struct tquic_conn *c, *s;
 	unsigned int i;
 
 	(void)state;
-	so_init(co);
-	so_init(so);
-	so_pair[0] = co;
-	so_pair[1] = so;
-	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
 	c = m->s[0].c;
 	s = m->s[1].c;
 	/* nobody keeps the bytes: nothing is opened */
@@ -1104,9 +1121,7 @@ static void test_streams_lossy(void **state)
 	assert_null(c->streams.head);
 	assert_int_equal(s->state, TQUIC_STATE_ESTABLISHED);
 	assert_int_equal(c->state, TQUIC_STATE_ESTABLISHED);
-	sim_free(m);
-	free(co);
-	free(so);
+	so_sim_free(m);
 }
 
 /*
@@ -1115,15 +1130,12 @@ static void test_streams_lossy(void **state)
  */
 static void test_streams_many(void **state)
 {
-	struct sowner *co = calloc(1, sizeof(*co)), *so = calloc(1, sizeof(*so));
-	struct sim *m = sim_new(3, TQUIC_VERSION_1);
+	struct sim *m = so_sim(3);
+	struct sowner *co = so_pair[0], *so = so_pair[1];
 	struct tquic_conn *c, *s;
 	unsigned int i, round;
 
 	(void)state;
-	so_init(co);
-	so_init(so);
-	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
 	m->fifo = true;
 	c = m->s[0].c;
 	s = m->s[1].c;
@@ -1149,9 +1161,7 @@ static void test_streams_many(void **state)
 	/* server streams are numbered 0x3, 0x7, ...: none was refused */
 	assert_int_equal(c->state, TQUIC_STATE_ESTABLISHED);
 	assert_int_equal(c->streams.count, 0);
-	sim_free(m);
-	free(co);
-	free(so);
+	so_sim_free(m);
 }
 
 /*
@@ -1160,18 +1170,13 @@ static void test_streams_many(void **state)
  */
 static void test_stream_window_moves(void **state)
 {
-	struct sowner *co = calloc(1, sizeof(*co)), *so = calloc(1, sizeof(*so));
-	struct sim *m = sim_new(5, TQUIC_VERSION_1);
+	struct sim *m = so_sim(5);
+	struct sowner *co = so_pair[0], *so = so_pair[1];
 	struct tquic_stream *st;
 	struct tquic_conn *c;
 	u64 len = TQUIC_STREAM_RX_WINDOW + 300000;
 
 	(void)state;
-	so_init(co);
-	so_init(so);
-	so_pair[0] = co;
-	so_pair[1] = so;
-	assert_true(sim_run(m, m->now + 5000000, both_confirmed));
 	m->fifo = true;
 	c = m->s[0].c;
 	tquic_conn_set_stream_ops(c, &co->ops);
@@ -1190,9 +1195,7 @@ static void test_stream_window_moves(void **state)
 	assert_true(sim_run(m, m->now + 1000000, streams_done));
 	assert_int_equal(so->f[0].rx, len);
 	assert_int_equal(so_bad(co) + so_bad(so), 0);
-	sim_free(m);
-	free(co);
-	free(so);
+	so_sim_free(m);
 }
 
 /* one frame as the peer's 1-RTT packet would carry it */
