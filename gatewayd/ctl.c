@@ -90,6 +90,12 @@ static int show_conn(const struct nlmsghdr *nlh, void *data)
 	put_u64("cids_retired", tb[TQUIC_A_CIDS_RETIRED]);
 	put_u64("dgrams_tx", tb[TQUIC_A_DGRAMS_TX]);
 	put_u64("dgrams_rx", tb[TQUIC_A_DGRAMS_RX]);
+	put_u64("streams_tx", tb[TQUIC_A_STREAMS_TX]);
+	put_u64("streams_rx", tb[TQUIC_A_STREAMS_RX]);
+	if (tb[TQUIC_A_STREAMS_OPEN])
+		printf(" streams_open %u",
+		       mnl_attr_get_u32(tb[TQUIC_A_STREAMS_OPEN]));
+	put_u64("stream_retx_bytes", tb[TQUIC_A_STREAM_RETX]);
 	if (tb[TQUIC_A_ZONE])
 		printf(" zone %u", mnl_attr_get_u16(tb[TQUIC_A_ZONE]));
 	if (tb[TQUIC_A_ERROR_CODE])

@@ -78,6 +78,10 @@ static const enum mnl_attr_data_type tq_attr_types[TQUIC_A_MAX + 1] = {
 	[TQUIC_A_DGRAMS_TX] = MNL_TYPE_U64,
 	[TQUIC_A_DGRAMS_RX] = MNL_TYPE_U64,
 	[TQUIC_A_ZONE] = MNL_TYPE_U16,
+	[TQUIC_A_STREAMS_TX] = MNL_TYPE_U64,
+	[TQUIC_A_STREAMS_RX] = MNL_TYPE_U64,
+	[TQUIC_A_STREAMS_OPEN] = MNL_TYPE_U32,
+	[TQUIC_A_STREAM_RETX] = MNL_TYPE_U64,
 };
 
 static int tq_attr_cb(const struct nlattr *a, void *data)

@@ -561,6 +561,13 @@ static int tquic_nl_fill_conn(struct sk_buff *skb, struct tquic_connection *conn
 	    nla_put_u64_64bit(skb, TQUIC_A_DGRAMS_RX, c->stats.dgrams_rx,
 			      TQUIC_A_PAD) ||
 	    (conn->zone && nla_put_u16(skb, TQUIC_A_ZONE, conn->zone)) ||
+	    nla_put_u64_64bit(skb, TQUIC_A_STREAMS_TX, c->streams.stats_opened,
+			      TQUIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, TQUIC_A_STREAMS_RX,
+			      c->streams.stats_rx_opened, TQUIC_A_PAD) ||
+	    nla_put_u32(skb, TQUIC_A_STREAMS_OPEN, c->streams.count) ||
+	    nla_put_u64_64bit(skb, TQUIC_A_STREAM_RETX,
+			      c->streams.stats_retx_bytes, TQUIC_A_PAD) ||
 	    nla_put_u64_64bit(skb, TQUIC_A_CIDS_RETIRED, c->stats.cids_retired,
 			      TQUIC_A_PAD) ||
 	    tquic_nl_put_close(skb, c, c->state))

@@ -157,6 +157,10 @@ enum tquic_attr {
 	TQUIC_A_DGRAMS_TX,		/* u64: DATAGRAM frames (inner packets) sent */
 	TQUIC_A_DGRAMS_RX,		/* u64: and received */
 	TQUIC_A_ZONE,			/* u16: server: conntrack zone of its flows */
+	TQUIC_A_STREAMS_TX,		/* u64: streams opened (TCP flows sent) */
+	TQUIC_A_STREAMS_RX,		/* u64: streams the peer opened */
+	TQUIC_A_STREAMS_OPEN,		/* u32: streams open now, both ways */
+	TQUIC_A_STREAM_RETX,		/* u64: stream bytes sent again */
 	__TQUIC_A_MAX,
 };
 #define TQUIC_A_MAX (__TQUIC_A_MAX - 1)

@@ -65,6 +65,10 @@ assert_transfer() {
 	[ "$(dp_counter "$TOPO_NS_GW" streams)" -ge $((gs + 2)) ]
 	[ "$(dp_counter "$TOPO_NS_SRV" streams)" -ge $((ss + 2)) ]
 	[ "$(dp_counter "$TOPO_NS_GW" stream_fallback)" -eq 0 ]
+	# and the connections say so: the client opened them, the server too
+	[ "$(gw_field "$(gw_conns "$TOPO_NS_GW")" streams_tx)" -ge 2 ]
+	[ "$(gw_field "$(gw_conns "$TOPO_NS_GW")" streams_rx)" -ge 2 ]
+	[ "$(gw_field "$(gw_conns "$TOPO_NS_SRV")" streams_tx)" -ge 2 ]
 	# and no TCP packet needed a DATAGRAM frame
 	[ "$(gw_field "$(gw_conns "$TOPO_NS_GW")" dgrams_tx)" -lt 100 ]
 	# the internet host saw the server's address, not the LAN host's
