@@ -1081,7 +1081,6 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	u64 token = 0, pn = l->space.next;
 	struct tquic_sent_stream st = { 0 };
 	int hdr_len, n;
-	s64 spn;
 
 	if (!tquic_space_make_room(&l->space))
 		return 0;	/* too much unacknowledged: wait for ACKs */
@@ -1161,10 +1160,8 @@ static size_t tquic_conn_build(struct tquic_conn *c, enum tquic_level level,
 	total = (size_t)n;
 	if (level == TQUIC_LEVEL_APP)
 		c->kp.tx_pkts++;
-	spn = tquic_space_on_sent(&l->space, &c->pr, now, (u32)total,
-				  eliciting, eliciting || min_len, token);
-	if (spn >= 0)
-		tquic_space_record(&l->space, (u64)spn)->st = st;
+	tquic_space_on_sent(&l->space, &c->pr, now, (u32)total, eliciting,
+			    eliciting || min_len, token, &st);
 	c->stats.pkts_tx++;
 	c->stats.bytes_tx += total;
 	if (eliciting) {

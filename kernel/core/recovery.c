@@ -80,6 +80,7 @@ struct tquic_sent *tquic_space_grow(struct tquic_space *s,
  * @ack_eliciting: it holds a frame other than ACK, PADDING, CONNECTION_CLOSE
  * @in_flight: it counts against the congestion window (RFC 9002 §2)
  * @token: handed back when the packet is acknowledged or lost
+ * @st: the stream frames it carries, or NULL for none
  *
  * Return: the packet number to send it with; -ENOBUFS when the ring is
  * full (the sender must wait for acknowledgements); -ERANGE when the
@@ -87,7 +88,7 @@ struct tquic_sent *tquic_space_grow(struct tquic_space *s,
  */
 s64 tquic_space_on_sent(struct tquic_space *s, struct tquic_path_rec *pr,
 			u64 now, u32 size, bool ack_eliciting, bool in_flight,
-			u64 token)
+			u64 token, const struct tquic_sent_stream *st)
 {
 	struct tquic_sent *p;
 
@@ -100,7 +101,10 @@ s64 tquic_space_on_sent(struct tquic_space *s, struct tquic_path_rec *pr,
 	p->time = now;
 	p->size = size;
 	p->token = token;
-	memset(&p->st, 0, sizeof(p->st));
+	if (st)
+		p->st = *st;
+	else
+		memset(&p->st, 0, sizeof(p->st));
 	p->flags = TQUIC_SENT_PRESENT |
 		   (ack_eliciting ? TQUIC_SENT_ACK_ELICITING : 0) |
 		   (in_flight ? TQUIC_SENT_IN_FLIGHT : 0);
@@ -111,16 +115,6 @@ s64 tquic_space_on_sent(struct tquic_space *s, struct tquic_path_rec *pr,
 	if (in_flight)
 		tquic_cc_on_sent(&pr->cc, size);
 	return (s64)s->next++;
-}
-
-/**
- * tquic_space_record() - the record of packet @pn, just sent
- * @s: space
- * @pn: what tquic_space_on_sent() returned
- */
-struct tquic_sent *tquic_space_record(struct tquic_space *s, u64 pn)
-{
-	return tquic_slot(s, pn);
 }
 
 static void tquic_space_advance(struct tquic_space *s);

@@ -54,7 +54,7 @@ struct tquic_sent_stream {
  * @flags: TQUIC_SENT_*
  * @token: the caller's handle for what the packet carried, handed back
  *	when it is acknowledged or lost
- * @st: its stream frames, filled in by the caller (tquic_space_record())
+ * @st: its stream frames (stream.c)
  */
 struct tquic_sent {
 	u64 pn;
@@ -140,7 +140,7 @@ struct tquic_sent *tquic_space_grow(struct tquic_space *s,
 				    struct tquic_sent *ring, u32 cap);
 s64 tquic_space_on_sent(struct tquic_space *s, struct tquic_path_rec *pr,
 			u64 now, u32 size, bool ack_eliciting, bool in_flight,
-			u64 token);
+			u64 token, const struct tquic_sent_stream *st);
 int tquic_space_on_ack(struct tquic_space *s, struct tquic_path_rec *pr,
 		       const struct tquic_frame_ack *ack, u64 now,
 		       const struct tquic_rec_ops *ops);
@@ -151,7 +151,6 @@ u64 tquic_space_pto_time(const struct tquic_space *s,
 			 const struct tquic_path_rec *pr, bool with_ack_delay,
 			 unsigned int pto_count, u64 fired);
 bool tquic_space_make_room(struct tquic_space *s);
-struct tquic_sent *tquic_space_record(struct tquic_space *s, u64 pn);
 bool tquic_space_blocked(const struct tquic_space *s);
 
 #endif /* _TQUIC_CORE_RECOVERY_H */

@@ -64,7 +64,7 @@ static void send(struct fixture *f, int n, u64 t, u64 gap)
 
 	for (i = 0; i < n; i++) {
 		s64 pn = tquic_space_on_sent(&f->s, &f->pr, t + (u64)i * gap, 1200,
-					     true, true, 1000 + f->s.next);
+					     true, true, 1000 + f->s.next, NULL);
 		assert_true(pn >= 0);
 	}
 }
@@ -210,15 +210,15 @@ static void test_ring_full_and_discard(void **state)
 	(void)state;
 	setup(&f);
 	for (i = 0; i < 64; i++)
-		assert_true(tquic_space_on_sent(&f.s, &f.pr, 0, 100, true, true, 0) == i);
-	assert_int_equal(tquic_space_on_sent(&f.s, &f.pr, 0, 100, true, true, 0),
+		assert_true(tquic_space_on_sent(&f.s, &f.pr, 0, 100, true, true, 0, NULL) == i);
+	assert_int_equal(tquic_space_on_sent(&f.s, &f.pr, 0, 100, true, true, 0, NULL),
 			 -ENOBUFS);
 	assert_true(f.pr.cc.in_flight == 6400);
 	/* keys discarded: out of flight without being lost (RFC 9002 §6.4) */
 	tquic_space_discard(&f.s, &f.pr);
 	assert_true(f.pr.cc.in_flight == 0);
 	assert_int_equal(f.log.nlost, 0);
-	assert_true(tquic_space_on_sent(&f.s, &f.pr, 0, 100, true, true, 0) == 64);
+	assert_true(tquic_space_on_sent(&f.s, &f.pr, 0, 100, true, true, 0, NULL) == 64);
 }
 
 static void test_pto_time(void **state)
