@@ -269,7 +269,7 @@ static void tquic_dev_recv(void *ctx, const u8 *data, size_t len)
 	len -= tag;
 	skb = netdev_alloc_skb_ip_align(tn->dev, len);
 	if (!skb) {
-		DEV_STATS_INC(conn->tn->dev, rx_dropped);
+		DEV_STATS_INC(tn->dev, rx_dropped);
 		return;
 	}
 	skb_put_data(skb, data, len);

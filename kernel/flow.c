@@ -248,6 +248,23 @@ static struct tquic_flow *tquic_flow_find(struct tquic_connection *conn,
 	return NULL;
 }
 
+/* a flow of ours for @ct, found by it; NULL at the limit or memory short */
+static struct tquic_flow *tquic_flow_new(struct tquic_connection *conn,
+					 struct nf_conn *ct)
+{
+	struct tquic_flow *f;
+
+	if (conn->nflows >= TQUIC_FLOWS_MAX)
+		return NULL;
+	f = tquic_flow_alloc(conn);
+	if (!f)
+		return NULL;
+	nf_conntrack_get(&ct->ct_general);
+	f->ct = ct;
+	hash_add(conn->flows, &f->node, hash_ptr(ct, 32));
+	return f;
+}
+
 /* the flow of @ct, opened now if need be; NULL: it goes as datagrams */
 static struct tquic_flow *tquic_flow_get(struct tquic_connection *conn,
 					 struct nf_conn *ct)
@@ -257,22 +274,16 @@ static struct tquic_flow *tquic_flow_get(struct tquic_connection *conn,
 	/* a flow that began on datagrams stays there */
 	if (f)
 		return f->st ? f : NULL;
-	if (conn->nflows >= TQUIC_FLOWS_MAX ||
-	    !tquic_streams_can_open(&conn->c))
+	if (!tquic_streams_can_open(&conn->c))
 		return NULL;
-	f = tquic_flow_alloc(conn);
+	f = tquic_flow_new(conn, ct);
 	if (!f)
 		return NULL;
 	f->st = tquic_stream_open(&conn->c, f);
 	if (!f->st) {
-		list_del(&f->all);
-		conn->nflows--;
-		tquic_mem_kfree(f);
+		tquic_flow_free(f);
 		return NULL;
 	}
-	nf_conntrack_get(&ct->ct_general);
-	f->ct = ct;
-	hash_add(conn->flows, &f->node, hash_ptr(ct, 32));
 	atomic64_inc(&conn->tn->dp.streams);
 	return f;
 }
@@ -311,17 +322,8 @@ static void tquic_flow_tag(struct tquic_connection *conn, struct sk_buff *skb,
 
 	cb->flow = 0;
 	cb->seq = 0;
-	if (ct) {
-		f = tquic_flow_find(conn, ct);
-		if (!f && conn->nflows < TQUIC_FLOWS_MAX) {
-			f = tquic_flow_alloc(conn);
-			if (f) {
-				nf_conntrack_get(&ct->ct_general);
-				f->ct = ct;
-				hash_add(conn->flows, &f->node, hash_ptr(ct, 32));
-			}
-		}
-	}
+	if (ct)
+		f = tquic_flow_find(conn, ct) ?: tquic_flow_new(conn, ct);
 	if (!f)
 		return;
 	/* numbers used up: the flow goes on under a new ID */
