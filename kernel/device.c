@@ -107,11 +107,39 @@ static u64 tquic_dev_budget(const struct tquic_connection *conn)
 		       TQUIC_TXQ_BYTES_MAX);
 }
 
+/*
+ * The stack hands tquic0 batches (a GSO packet's segments) with
+ * netdev_xmit_more() set on all but the last. The connection turns once
+ * per batch, when its last packet is queued: its inner packets then fill
+ * QUIC packets back to back instead of each leaving a short one behind.
+ * Per CPU, the connection whose turn waits for the rest of its batch;
+ * it stays valid until the batch ends (RCU, BH off in the xmit path).
+ */
+static DEFINE_PER_CPU(struct tquic_connection *, tquic_dev_deferred);
+
+/* turn the connection a batch left waiting, if any */
+static void tquic_dev_turn_deferred(void)
+{
+	struct tquic_connection **slot = this_cpu_ptr(&tquic_dev_deferred);
+	struct tquic_connection *conn = *slot;
+
+	if (!conn)
+		return;
+	*slot = NULL;
+	spin_lock(&conn->lock);
+	if (!conn->owned)
+		tquic_connection_turn(conn);
+	spin_unlock(&conn->lock);
+}
+
 static netdev_tx_t tquic_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct tquic_net *tn = tquic_dev_tn(dev);
 	struct tquic_connection *conn = tquic_dev_conn_for(tn, skb);
+	bool more;
 
+	if (conn != *this_cpu_ptr(&tquic_dev_deferred))
+		tquic_dev_turn_deferred();
 	if (!conn) {
 		atomic64_inc(&tn->dp.no_conn);
 		goto drop;
@@ -127,11 +155,15 @@ static netdev_tx_t tquic_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 	__skb_queue_tail(&conn->txq, skb);
 	if (tquic_flow_backlog(conn) >= tquic_dev_budget(conn))
 		netif_stop_queue(dev);
-	if (!conn->owned)
+	/* a stopped queue ends the batch early: the stack keeps the rest */
+	more = netdev_xmit_more() && !netif_queue_stopped(dev);
+	*this_cpu_ptr(&tquic_dev_deferred) = more ? conn : NULL;
+	if (!more && !conn->owned)
 		tquic_connection_turn(conn);
 	spin_unlock(&conn->lock);
 	return NETDEV_TX_OK;
 drop:
+	tquic_dev_turn_deferred();
 	DEV_STATS_INC(dev, tx_dropped);
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
