@@ -10,12 +10,13 @@
 /**
  * tquic_pacer_init() - a full bucket
  * @p: pacer
- * @burst: most bytes sent back to back (RFC 9002 §7.7: the initial window)
+ * @burst: fewest bytes a burst may hold (RFC 9002 §7.7: the initial window)
  * @now: current time in microseconds
  */
 void tquic_pacer_init(struct tquic_pacer *p, u64 burst, u64 now)
 {
 	p->tokens = burst;
+	p->burst = burst;
 	p->cap = burst;
 	p->last = now;
 	p->frac = 0;
@@ -23,6 +24,15 @@ void tquic_pacer_init(struct tquic_pacer *p, u64 burst, u64 now)
 
 /* fractions of a byte are kept in 1/65536ths */
 #define TQUIC_PACER_FRAC_BITS	16
+/*
+ * A burst may carry this long at the pacing rate when that is more than
+ * the initial window: what Linux TCP sends back to back while paced
+ * (tcp_tso_autosize(), sk_pacing_shift 10). RFC 9002 §7.7 allows a larger
+ * burst where the path takes it; each burst is one wakeup of the sender,
+ * and at hundreds of Mbit/s a timer per ten packets costs more than the
+ * burst does to a queue.
+ */
+#define TQUIC_PACER_BURST_US	1000
 
 /**
  * tquic_pacer_refill() - add the tokens earned since the last refill
@@ -39,12 +49,19 @@ void tquic_pacer_refill(struct tquic_pacer *p, u64 now, u64 cwnd, u64 srtt)
 		return;
 	dt = now - p->last;
 	p->last = now;
+	if (srtt) {
+		u64 ms = 5 * cwnd / 4 * TQUIC_PACER_BURST_US / srtt;
+
+		p->cap = ms > p->burst ? ms : p->burst;
+	}
 	/* no RTT yet, or long enough idle: the whole burst */
 	if (!srtt || dt >= 4 * srtt) {
 		p->tokens = p->cap;
 		p->frac = 0;
 		return;
 	}
+	if (p->tokens > p->cap)
+		p->tokens = p->cap;
 	/* RFC 9002 §7.7: 5/4 * cwnd per smoothed RTT */
 	per_us = (5 * cwnd / 4 << TQUIC_PACER_FRAC_BITS) / srtt;
 	earned = per_us * dt + p->frac;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * Pacing (RFC 9002 §7.7): a token bucket filled at 5/4 * cwnd / smoothed_rtt,
- * holding at most the initial window, so bursts stay that small.
+ * holding the initial window or a millisecond at that rate, whichever is
+ * more, so bursts stay that small.
  */
 #ifndef _TQUIC_CORE_PACER_H
 #define _TQUIC_CORE_PACER_H
@@ -11,12 +12,14 @@
 /**
  * struct tquic_pacer - one path's pacer
  * @tokens: bytes that may be sent now
- * @cap: most tokens held (the burst)
+ * @burst: fewest tokens a full bucket holds (the initial window)
+ * @cap: most tokens held now (the burst)
  * @last: time @tokens was last brought up to date
  * @frac: a byte's fraction earned too, in 1/65536ths
  */
 struct tquic_pacer {
 	u64 tokens;
+	u64 burst;
 	u64 cap;
 	u64 last;
 	u64 frac;

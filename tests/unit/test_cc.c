@@ -169,6 +169,24 @@ static void test_pacer(void **state)
 	assert_true(p.tokens == 1500);
 }
 
+/* at a high rate a burst carries a millisecond of it, not only the IW */
+static void test_pacer_burst_scales(void **state)
+{
+	struct tquic_pacer p;
+
+	(void)state;
+	tquic_pacer_init(&p, 12000, 0);
+	tquic_pacer_on_sent(&p, 12000);
+	/* cwnd 400000, srtt 4 ms: 125 bytes/us, 125000 bytes per ms */
+	tquic_pacer_refill(&p, 10000, 400000, 4000);
+	assert_true(p.cap == 125000);
+	assert_true(p.tokens == 125000);
+	/* the rate falls (srtt 80 ms): the burst is the initial window again */
+	tquic_pacer_refill(&p, 10001, 400000, 80000);
+	assert_true(p.cap == 12000);
+	assert_true(p.tokens == 12000);
+}
+
 /* one round trip: @bytes sent at *t, acknowledged @rtt later */
 static void cc_round(struct tquic_cc *cc, u64 *t, u64 bytes, u64 rtt)
 {
@@ -243,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_cc_initial_window),
 		cmocka_unit_test(test_cc_slow_start_recovery_avoidance),
 		cmocka_unit_test(test_pacer),
+		cmocka_unit_test(test_pacer_burst_scales),
 		cmocka_unit_test(test_cc_queue_delay_bound),
 	};
 
