@@ -150,6 +150,7 @@ static struct tquic_connection *tquic_connection_alloc(struct tquic_net *tn,
 	spin_lock_init(&conn->lock);
 	skb_queue_head_init(&conn->backlog);
 	skb_queue_head_init(&conn->txq);
+	skb_queue_head_init(&conn->rxq);
 	tquic_flow_init(conn);
 	/* nobody else sees it yet; tquic_connection_release() lets go */
 	conn->owned = true;

@@ -52,6 +52,11 @@ struct tquic_sock;
  * @rcu: frees it once softirq lookups cannot see it
  * @bond: carries the data plane (tquic0) once established
  * @attached: it does (device.c)
+ * @napi: once attached, processes @rxq a batch at a time (receive.c)
+ * @rxq: 1-RTT datagrams waiting for @napi
+ * @gro: while @napi processes, the inner packets to hand to GRO once
+ *	@lock is let go
+ * @napi_on: @napi is enabled and takes the 1-RTT datagrams
  * @zone: server: the conntrack zone of its clients' flows (0: none)
  * @zone_tmpl: server: the conntrack template that puts them there
  * @inner_mtu: the largest inner packet one of its packets carries, for
@@ -102,6 +107,10 @@ struct tquic_connection {
 	struct rcu_head rcu;
 	bool bond;
 	bool attached;
+	struct napi_struct napi;
+	struct sk_buff_head rxq;
+	struct sk_buff_head *gro;
+	bool napi_on;
 	u16 zone;
 	struct nf_conn *zone_tmpl;
 	u16 inner_mtu;

@@ -35,6 +35,7 @@
 #include "flow.h"
 #include "hooks.h"
 #include "netns.h"
+#include "receive.h"
 
 #define TQUIC_DEV_NAME		"tquic0"
 /*
@@ -275,7 +276,10 @@ void tquic_dev_inject(struct tquic_connection *conn, struct sk_buff *skb)
 		nf_ct_set(skb, conn->zone_tmpl, IP_CT_NEW);
 	}
 	dev_sw_netstats_rx_add(dev, len);
-	netif_rx(skb);
+	if (conn->gro)
+		__skb_queue_tail(conn->gro, skb);	/* receive.c's poll */
+	else
+		netif_rx(skb);
 }
 
 /* a DATAGRAM frame from the peer: a tagged inner packet for tquic0 */
@@ -455,6 +459,7 @@ int tquic_dev_attach(struct tquic_connection *conn)
 	WRITE_ONCE(conn->inner_mtu, tquic_dev_dgram_mtu(conn));
 	conn->attached = true;
 	spin_unlock_bh(&conn->lock);
+	tquic_recv_napi_start(conn);
 	return 0;
 }
 
@@ -471,6 +476,7 @@ void tquic_dev_detach(struct tquic_connection *conn)
 
 	if (!conn->attached)
 		return;
+	tquic_recv_napi_stop(conn);
 	conn->attached = false;
 	if (conn->zone) {
 		xa_erase(&tn->dp_zones, conn->zone);

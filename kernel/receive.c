@@ -4,9 +4,13 @@
  * socket's encapsulation callback (softirq), with its UDP checksum checked:
  *
  *  - a short-header packet whose Destination CID names a connection past
- *    its handshake is processed at once under the connection's lock (the
- *    1-RTT data path: no namespace lock, no work-queue hop, nothing
- *    allocated beyond the skb itself);
+ *    its handshake is the 1-RTT data path: no namespace lock, no work-queue
+ *    hop, nothing allocated beyond the skb itself. Once the connection
+ *    carries tquic0's flows, the packet waits on the connection's queue
+ *    for its NAPI poll, which processes a batch under the connection's
+ *    lock, turns the connection once for all of them (one ACK, one timer,
+ *    one look at what to send) and hands the inner packets to GRO; before,
+ *    it is processed at once under the lock;
  *  - everything else (long headers, unknown CIDs, connections still in
  *    their handshake, stateless resets) goes to the socket's control queue
  *    for the namespace's work, which may sleep and talks to userspace.
@@ -18,6 +22,7 @@
 #include <linux/in6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 #include <net/sock.h>
@@ -32,6 +37,8 @@
 
 /* packets queued on a connection its owner holds, at most */
 #define TQUIC_BACKLOG_MAX	256
+/* packets waiting for a connection's NAPI poll, at most */
+#define TQUIC_RXQ_MAX		1024
 
 /**
  * tquic_recv_addrs() - the addresses of a received datagram
@@ -109,6 +116,97 @@ out:
 	consume_skb(skb);
 }
 
+/* @conn is owned: @skb waits for tquic_connection_release() */
+static void tquic_recv_backlog(struct tquic_connection *conn,
+			       struct sk_buff *skb)
+{
+	if (skb_queue_len(&conn->backlog) < TQUIC_BACKLOG_MAX) {
+		__skb_queue_tail(&conn->backlog, skb);
+	} else {
+		conn->c.stats.pkts_dropped++;
+		kfree_skb(skb);
+	}
+}
+
+/*
+ * NAPI poll: up to @budget datagrams of the connection, processed under
+ * its lock, then one turn for all of them; the inner packets they carried
+ * go to GRO after the lock is let go, for what they meet on the way up may
+ * come back to tquic0's transmit and this connection.
+ */
+static int tquic_recv_poll(struct napi_struct *napi, int budget)
+{
+	struct tquic_connection *conn =
+		container_of(napi, struct tquic_connection, napi);
+	struct sk_buff_head inner;
+	struct sk_buff *skb;
+	int done = 0;
+	bool more;
+
+	__skb_queue_head_init(&inner);
+	spin_lock(&conn->lock);
+	if (conn->dead) {
+		__skb_queue_purge(&conn->rxq);
+	} else if (conn->owned) {
+		while ((skb = __skb_dequeue(&conn->rxq)))
+			tquic_recv_backlog(conn, skb);
+	} else {
+		conn->gro = &inner;
+		while (done < budget && (skb = __skb_dequeue(&conn->rxq))) {
+			tquic_recv_skb(conn, skb);
+			done++;
+		}
+		if (done)
+			tquic_connection_turn(conn);
+		conn->gro = NULL;
+	}
+	more = !skb_queue_empty(&conn->rxq);
+	spin_unlock(&conn->lock);
+	while ((skb = __skb_dequeue(&inner)))
+		napi_gro_receive(napi, skb);
+	if (more || done == budget)
+		return budget;
+	napi_complete_done(napi, done);
+	return done;
+}
+
+/**
+ * tquic_recv_napi_start() - batch @conn's 1-RTT datagrams from now on
+ * @conn: the connection, attached to tquic0 (whose NAPI context it gets)
+ *
+ * Process context.
+ */
+void tquic_recv_napi_start(struct tquic_connection *conn)
+{
+	netif_napi_add(conn->tn->dev, &conn->napi, tquic_recv_poll);
+	napi_enable(&conn->napi);
+	spin_lock_bh(&conn->lock);
+	conn->napi_on = true;
+	spin_unlock_bh(&conn->lock);
+}
+
+/**
+ * tquic_recv_napi_stop() - back to processing each datagram as it comes
+ * @conn: the connection, before it leaves tquic0
+ *
+ * Process context; waits for a poll under way. What is queued is dropped:
+ * the connection is going.
+ */
+void tquic_recv_napi_stop(struct tquic_connection *conn)
+{
+	if (!conn->napi.poll)
+		return;
+	spin_lock_bh(&conn->lock);
+	conn->napi_on = false;
+	spin_unlock_bh(&conn->lock);
+	napi_disable(&conn->napi);
+	netif_napi_del(&conn->napi);
+	conn->napi.poll = NULL;
+	spin_lock_bh(&conn->lock);
+	__skb_queue_purge(&conn->rxq);
+	spin_unlock_bh(&conn->lock);
+}
+
 /* The 1-RTT fast path; false leaves @skb to the control path. */
 static bool tquic_recv_fast(struct tquic_connection *conn, struct sk_buff *skb)
 {
@@ -117,13 +215,16 @@ static bool tquic_recv_fast(struct tquic_connection *conn, struct sk_buff *skb)
 		spin_unlock(&conn->lock);
 		return false;
 	}
-	if (conn->owned) {
-		if (skb_queue_len(&conn->backlog) < TQUIC_BACKLOG_MAX) {
-			__skb_queue_tail(&conn->backlog, skb);
+	if (conn->napi_on) {
+		if (skb_queue_len(&conn->rxq) < TQUIC_RXQ_MAX) {
+			__skb_queue_tail(&conn->rxq, skb);
+			napi_schedule(&conn->napi);
 		} else {
 			conn->c.stats.pkts_dropped++;
 			kfree_skb(skb);
 		}
+	} else if (conn->owned) {
+		tquic_recv_backlog(conn, skb);
 	} else {
 		tquic_recv_skb(conn, skb);
 		tquic_connection_turn(conn);

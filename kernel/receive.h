@@ -13,6 +13,8 @@ struct tquic_connection;
 
 int tquic_recv_encap(struct sock *sk, struct sk_buff *skb);
 void tquic_recv_skb(struct tquic_connection *conn, struct sk_buff *skb);
+void tquic_recv_napi_start(struct tquic_connection *conn);
+void tquic_recv_napi_stop(struct tquic_connection *conn);
 void tquic_recv_addrs(const struct sk_buff *skb, struct sockaddr_storage *from,
 		      struct sockaddr_storage *to);
 
