@@ -190,6 +190,7 @@ void tquic_connection_destroy(struct tquic_connection *conn)
 	hrtimer_cancel(&conn->timer);
 	tquic_cids_remove_all(conn);
 	tquic_dev_detach(conn);
+	tquic_dev_forget(conn);
 	tquic_dev_free_tmpl(conn);
 	list_del(&conn->node);
 	idr_remove(&tn->conn_ids, conn->id);

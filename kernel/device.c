@@ -113,8 +113,10 @@ static u64 tquic_dev_budget(const struct tquic_connection *conn)
  * netdev_xmit_more() set on all but the last. The connection turns once
  * per batch, when its last packet is queued: its inner packets then fill
  * QUIC packets back to back instead of each leaving a short one behind.
- * Per CPU, the connection whose turn waits for the rest of its batch;
- * it stays valid until the batch ends (RCU, BH off in the xmit path).
+ * Per CPU, the connection whose turn waits for the rest of its batch.
+ * Should a batch end early (tquic0 stopped from elsewhere), the pointer
+ * stays behind: tquic_dev_forget() clears it before the connection is
+ * freed, and its timer or its next packet turns it meanwhile.
  */
 static DEFINE_PER_CPU(struct tquic_connection *, tquic_dev_deferred);
 
@@ -131,6 +133,19 @@ static void tquic_dev_turn_deferred(void)
 	if (!conn->owned)
 		tquic_connection_turn(conn);
 	spin_unlock(&conn->lock);
+}
+
+/**
+ * tquic_dev_forget() - no CPU may turn @conn for a batch any more
+ * @conn: the connection, dead (so no transmit sets it again), about to
+ *	be freed after an RCU grace period
+ */
+void tquic_dev_forget(struct tquic_connection *conn)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		cmpxchg(per_cpu_ptr(&tquic_dev_deferred, cpu), conn, NULL);
 }
 
 static netdev_tx_t tquic_dev_xmit(struct sk_buff *skb, struct net_device *dev)

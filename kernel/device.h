@@ -13,6 +13,7 @@ struct tquic_net;
 int tquic_dev_ensure(struct tquic_net *tn);
 void tquic_dev_destroy(struct tquic_net *tn);
 int tquic_dev_attach(struct tquic_connection *conn);
+void tquic_dev_forget(struct tquic_connection *conn);
 void tquic_dev_detach(struct tquic_connection *conn);
 void tquic_dev_free_tmpl(struct tquic_connection *conn);
 void tquic_dev_inject(struct tquic_connection *conn, struct sk_buff *skb);

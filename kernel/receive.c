@@ -152,13 +152,17 @@ static int tquic_recv_poll(struct napi_struct *napi, int budget)
 			tquic_recv_backlog(conn, skb);
 	} else {
 		conn->gro = &inner;
-		while (done < budget && (skb = __skb_dequeue(&conn->rxq))) {
+		while (done < budget && !conn->dead &&
+		       (skb = __skb_dequeue(&conn->rxq))) {
 			tquic_recv_skb(conn, skb);
 			done++;
 		}
 		if (done)
 			tquic_connection_turn(conn);
 		conn->gro = NULL;
+		/* it closed on the way: the rest is for nobody */
+		if (conn->dead)
+			__skb_queue_purge(&conn->rxq);
 	}
 	more = !skb_queue_empty(&conn->rxq);
 	spin_unlock(&conn->lock);
