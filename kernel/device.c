@@ -163,7 +163,13 @@ static netdev_tx_t tquic_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* the tunnel is the route now; the entry picks the flow's carrier */
 	skb_dst_drop(skb);
 	spin_lock(&conn->lock);
-	if (conn->dead || skb_queue_len(&conn->txq) >= TQUIC_TXQ_MAX) {
+	/* not (or no longer) attached: nobody would take it off txq */
+	if (conn->dead || !conn->attached) {
+		spin_unlock(&conn->lock);
+		atomic64_inc(&tn->dp.no_conn);
+		goto drop;
+	}
+	if (skb_queue_len(&conn->txq) >= TQUIC_TXQ_MAX) {
 		spin_unlock(&conn->lock);
 		atomic64_inc(&tn->dp.txq_full);
 		goto drop;

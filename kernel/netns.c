@@ -303,8 +303,11 @@ static void __net_exit tquic_netns_pre_exit_net(struct net *net)
 
 	mutex_lock(&tn->lock);
 	list_for_each_entry(conn, &tn->conns, node) {
-		if (READ_ONCE(conn->dead))
+		if (READ_ONCE(conn->dead)) {
+			/* closed, not reaped yet: off tquic0 before it goes */
+			tquic_dev_detach(conn);
 			continue;
+		}
 		tquic_connection_own(conn);
 		tquic_conn_close(&conn->c, tquic_now(), false, 0, 0);
 		tquic_connection_release(conn);

@@ -23,6 +23,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 #include <net/sock.h>
@@ -182,8 +183,11 @@ static int tquic_recv_poll(struct napi_struct *napi, int budget)
  */
 void tquic_recv_napi_start(struct tquic_connection *conn)
 {
+	/* the device's NAPI list is rtnl's (threaded NAPI walks it) */
+	rtnl_lock();
 	netif_napi_add(conn->tn->dev, &conn->napi, tquic_recv_poll);
 	napi_enable(&conn->napi);
+	rtnl_unlock();
 	spin_lock_bh(&conn->lock);
 	conn->napi_on = true;
 	spin_unlock_bh(&conn->lock);
@@ -193,8 +197,9 @@ void tquic_recv_napi_start(struct tquic_connection *conn)
  * tquic_recv_napi_stop() - back to processing each datagram as it comes
  * @conn: the connection, before it leaves tquic0
  *
- * Process context; waits for a poll under way. What is queued is dropped:
- * the connection is going.
+ * Process context, rtnl not held; waits for a poll under way. What is
+ * queued is dropped: the connection is going. Its memory must outlive an
+ * RCU grace period from here (call_rcu in tquic_connection_destroy()).
  */
 void tquic_recv_napi_stop(struct tquic_connection *conn)
 {
@@ -203,8 +208,14 @@ void tquic_recv_napi_stop(struct tquic_connection *conn)
 	spin_lock_bh(&conn->lock);
 	conn->napi_on = false;
 	spin_unlock_bh(&conn->lock);
+	rtnl_lock();
 	napi_disable(&conn->napi);
-	netif_napi_del(&conn->napi);
+	/*
+	 * No grace period here, with the namespace locked: the connection
+	 * is freed after one anyway (tquic_connection_destroy())
+	 */
+	__netif_napi_del(&conn->napi);
+	rtnl_unlock();
 	conn->napi.poll = NULL;
 	spin_lock_bh(&conn->lock);
 	__skb_queue_purge(&conn->rxq);
