@@ -48,6 +48,12 @@ static void put_u64(const char *name, const struct nlattr *a)
 		printf(" %s %" PRIu64, name, mnl_attr_get_u64(a));
 }
 
+static void put_u32(const char *name, const struct nlattr *a)
+{
+	if (a)
+		printf(" %s %u", name, mnl_attr_get_u32(a));
+}
+
 static int show_conn(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[TQUIC_A_MAX + 1];
@@ -83,18 +89,14 @@ static int show_conn(const struct nlmsghdr *nlh, void *data)
 	put_u64("ptos", tb[TQUIC_A_PTOS]);
 	put_u64("srtt_us", tb[TQUIC_A_SRTT_US]);
 	put_u64("cwnd", tb[TQUIC_A_CWND]);
-	if (tb[TQUIC_A_KEY_UPDATES])
-		printf(" key_updates %u",
-		       mnl_attr_get_u32(tb[TQUIC_A_KEY_UPDATES]));
+	put_u32("key_updates", tb[TQUIC_A_KEY_UPDATES]);
 	put_u64("cids_issued", tb[TQUIC_A_CIDS_ISSUED]);
 	put_u64("cids_retired", tb[TQUIC_A_CIDS_RETIRED]);
 	put_u64("dgrams_tx", tb[TQUIC_A_DGRAMS_TX]);
 	put_u64("dgrams_rx", tb[TQUIC_A_DGRAMS_RX]);
 	put_u64("streams_tx", tb[TQUIC_A_STREAMS_TX]);
 	put_u64("streams_rx", tb[TQUIC_A_STREAMS_RX]);
-	if (tb[TQUIC_A_STREAMS_OPEN])
-		printf(" streams_open %u",
-		       mnl_attr_get_u32(tb[TQUIC_A_STREAMS_OPEN]));
+	put_u32("streams_open", tb[TQUIC_A_STREAMS_OPEN]);
 	put_u64("stream_retx_bytes", tb[TQUIC_A_STREAM_RETX]);
 	if (tb[TQUIC_A_ZONE])
 		printf(" zone %u", mnl_attr_get_u16(tb[TQUIC_A_ZONE]));
