@@ -146,9 +146,7 @@ static int tquic_recv_poll(struct napi_struct *napi, int budget)
 
 	__skb_queue_head_init(&inner);
 	spin_lock(&conn->lock);
-	if (conn->dead) {
-		__skb_queue_purge(&conn->rxq);
-	} else if (conn->owned) {
+	if (conn->owned && !conn->dead) {
 		while ((skb = __skb_dequeue(&conn->rxq)))
 			tquic_recv_backlog(conn, skb);
 	} else {
@@ -161,7 +159,7 @@ static int tquic_recv_poll(struct napi_struct *napi, int budget)
 		if (done)
 			tquic_connection_turn(conn);
 		conn->gro = NULL;
-		/* it closed on the way: the rest is for nobody */
+		/* closed, before or on the way: the rest is for nobody */
 		if (conn->dead)
 			__skb_queue_purge(&conn->rxq);
 	}
