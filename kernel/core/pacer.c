@@ -43,14 +43,16 @@ void tquic_pacer_init(struct tquic_pacer *p, u64 burst, u64 now)
  */
 void tquic_pacer_refill(struct tquic_pacer *p, u64 now, u64 cwnd, u64 srtt)
 {
-	u64 dt, per_us, earned;
+	u64 dt, per_srtt, per_us, earned;
 
 	if (now <= p->last)
 		return;
 	dt = now - p->last;
 	p->last = now;
+	/* RFC 9002 §7.7: 5/4 * cwnd per smoothed RTT */
+	per_srtt = 5 * cwnd / 4;
 	if (srtt) {
-		u64 ms = 5 * cwnd / 4 * TQUIC_PACER_BURST_US / srtt;
+		u64 ms = per_srtt * TQUIC_PACER_BURST_US / srtt;
 
 		p->cap = ms > p->burst ? ms : p->burst;
 	}
@@ -62,8 +64,7 @@ void tquic_pacer_refill(struct tquic_pacer *p, u64 now, u64 cwnd, u64 srtt)
 	}
 	if (p->tokens > p->cap)
 		p->tokens = p->cap;
-	/* RFC 9002 §7.7: 5/4 * cwnd per smoothed RTT */
-	per_us = (5 * cwnd / 4 << TQUIC_PACER_FRAC_BITS) / srtt;
+	per_us = (per_srtt << TQUIC_PACER_FRAC_BITS) / srtt;
 	earned = per_us * dt + p->frac;
 	p->frac = earned & ((1ULL << TQUIC_PACER_FRAC_BITS) - 1);
 	earned >>= TQUIC_PACER_FRAC_BITS;
